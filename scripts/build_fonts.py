@@ -1,0 +1,127 @@
+"""Make the bundled fonts under fonts/ from Debian's fonts-noto-cjk.
+
+    apt-get install fonts-noto-cjk && python scripts/build_fonts.py
+
+It also writes fonts/coverage.txt (what the fonts can print) and fonts/LICENSE.txt.
+
+Takes the Simplified Chinese face out of each Noto Sans CJK collection (.ttc), keeps every
+character it maps (GB 2312, Big5, 通用规范汉字表, ASCII, Latin-1, punctuation) except Hangul,
+and drops the glyphs only reachable through `locl` (the Japanese, Korean and Traditional
+variants) and the vertical-writing features, which papers never use. The family is renamed "Examgen Sans SC"
+so a PDF shows plainly that the bundled font, not a system font, was used (the SIL OFL
+allows renaming; Noto carries no Reserved Font Name, "Source" is not used).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTCollection, TTFont
+
+SOURCE = Path("/usr/share/fonts/opentype/noto")
+TARGET = Path(__file__).resolve().parents[1] / "fonts"
+FACES = {
+    "NotoSansCJK-Regular.ttc": ("ExamgenSansSC-Regular.otf", "Regular"),
+    "NotoSansCJK-Bold.ttc": ("ExamgenSansSC-Bold.otf", "Bold"),
+}
+FAMILY = "Examgen Sans SC"
+# Hangul is the one large script the papers never print (about 11,000 glyphs a face).
+DROPPED_RANGES = [(0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF),
+                  (0xFFA0, 0xFFDC)]
+DROPPED_FEATURES = {"locl", "vert", "vrt2", "vkna", "vkrn", "valt", "vhal", "vpal"}
+
+
+def sc_face(collection: Path) -> TTFont:
+    """The face of a Noto CJK collection whose family is the SC one."""
+    for font in TTCollection(str(collection)).fonts:
+        if font["name"].getDebugName(1).endswith(" SC"):
+            return font
+    raise SystemExit(f"{collection}: no SC face")
+
+
+def rename(font: TTFont, style: str) -> None:
+    postscript = FAMILY.replace(" ", "") + "-" + style
+    names = {1: FAMILY, 2: style, 3: f"{postscript};subset", 4: f"{FAMILY} {style}",
+             6: postscript, 16: FAMILY, 17: style}
+    table = font["name"]
+    table.names = [n for n in table.names if n.nameID not in names]
+    for name_id, text in names.items():
+        table.setName(text, name_id, 3, 1, 0x409)
+    if "CFF " in font:
+        cff = font["CFF "].cff
+        cff.fontNames = [postscript]
+        top = cff.topDictIndex[0]
+        top.FullName, top.FamilyName = f"{FAMILY} {style}", FAMILY
+
+
+def build(source: Path, target: Path, style: str) -> None:
+    font = sc_face(source)
+    options = subset.Options()
+    options.layout_features = [f for f in options.layout_features if f not in DROPPED_FEATURES]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.drop_tables += ["vhea", "vmtx", "VORG"]
+    subsetter = subset.Subsetter(options)
+    keep = [u for u in font.getBestCmap() if not any(a <= u <= b for a, b in DROPPED_RANGES)]
+    subsetter.populate(unicodes=keep)
+    subsetter.subset(font)
+    rename(font, style)
+    font.save(str(target))
+    print(f"{target.name}: {len(font.getBestCmap())} characters, "
+          f"{target.stat().st_size / 1e6:.1f} MB")
+
+
+def write_coverage(fonts: list[Path]) -> None:
+    """fonts/coverage.txt: the characters every bundled face maps, as hex ranges.
+
+    examgen reads this small file to check a paper's text before rendering, instead of
+    parsing a 9 MB font on every build; a test keeps it equal to the fonts' cmaps.
+    """
+    common = set.intersection(*(set(TTFont(str(f), lazy=True).getBestCmap()) for f in fonts))
+    lines, codes = [], sorted(common)
+    start = prev = codes[0]
+    for code in [*codes[1:], None]:
+        if code is not None and code == prev + 1:
+            prev = code
+            continue
+        lines.append(f"{start:04X}" if start == prev else f"{start:04X}-{prev:04X}")
+        if code is not None:
+            start = prev = code
+    (TARGET / "coverage.txt").write_text("\n".join(lines) + "\n")
+
+
+def write_license(font: Path) -> None:
+    """fonts/LICENSE.txt: the fonts' copyright notice and the SIL OFL 1.1 from Debian."""
+    notice = TTFont(str(font), lazy=True)["name"].getDebugName(0)
+    copyright_file = Path("/usr/share/doc/fonts-noto-cjk/copyright").read_text()
+    ofl = copyright_file.split("License: SIL-1.1\n", 2)[2].split("\nLicense:", 1)[0]
+    ofl = "\n".join("" if line == " ." else line[1:] for line in ofl.splitlines())
+    header = (f"{notice}\n\nExamgenSansSC-*.otf are Modified Versions of Noto Sans CJK SC "
+              "(Debian package fonts-noto-cjk), made by scripts/build_fonts.py: subset and "
+              f"renamed \"{FAMILY}\".\n\n")
+    (TARGET / "LICENSE.txt").write_text(header + ofl.strip() + "\n")
+
+
+def main() -> None:
+    TARGET.mkdir(exist_ok=True)
+    built = []
+    for source_name, (target_name, style) in FACES.items():
+        source = SOURCE / source_name
+        if not source.exists():
+            sys.exit(f"{source} missing: apt-get install fonts-noto-cjk")
+        build(source, TARGET / target_name, style)
+        built.append(TARGET / target_name)
+    write_coverage(built)
+    write_license(built[0])
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--meta"]:  # only coverage.txt and LICENSE.txt, from fonts already built
+        files = [TARGET / name for name, _ in FACES.values()]
+        write_coverage(files)
+        write_license(files[0])
+        raise SystemExit
+    main()

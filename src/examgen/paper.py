@@ -1,0 +1,77 @@
+"""A paper: the sampled questions plus who and when it is for, with a stable id."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date as Date
+
+from .bank import Bank, Question, Role
+from .sampling import Selection
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    role: Role
+    seed: int
+    questions: tuple[Question, ...]
+    dimensions: dict[str, str]  # id → title, print order (from the bank)
+    candidate: str = ""
+    date: str = ""  # ISO yyyy-mm-dd
+    company: str = ""
+    notes: tuple[str, ...] = ()
+    bank_fingerprint: str = ""
+
+    @property
+    def total_points(self) -> int:
+        return sum(q.points for q in self.questions)
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(q.minutes for q in self.questions)
+
+    def sections(self) -> list[tuple[str, str, list[tuple[int, Question]]]]:
+        """(dimension id, title, [(number, question)]) in print order, numbered 1…N."""
+        out: list[tuple[str, str, list[tuple[int, Question]]]] = []
+        for number, q in enumerate(self.questions, start=1):
+            if not out or out[-1][0] != q.dimension:
+                out.append((q.dimension, self.dimensions[q.dimension], []))
+            out[-1][2].append((number, q))
+        return out
+
+
+def new_seed() -> int:
+    """A seed for a build that was given none (printed and recorded on the paper)."""
+    return secrets.randbelow(1_000_000)
+
+
+def role_code(role_id: str) -> str:
+    return "".join(part[0] for part in role_id.split("-") if part).upper() or "P"
+
+
+def paper_id(role_id: str, seed: int, day: str, candidate: str, question_ids: list[str]) -> str:
+    """Readable and stable: ROLE-YYYYMMDD-XXXXXX; the same inputs give the same id."""
+    blob = "\n".join([role_id, str(seed), day, candidate, *question_ids]).encode()
+    tag = base64.b32encode(hashlib.sha256(blob).digest()).decode()[:6]
+    return f"{role_code(role_id)}-{day.replace('-', '')}-{tag}"
+
+
+def make_paper(bank: Bank, role_id: str, selection: Selection, seed: int, *,
+               candidate: str = "", day: str | None = None, company: str = "") -> Paper:
+    day = day or Date.today().isoformat()
+    ids = [q.id for q in selection.questions]
+    return Paper(
+        id=paper_id(role_id, seed, day, candidate, ids),
+        role=bank.role(role_id),
+        seed=seed,
+        questions=selection.questions,
+        dimensions=dict(bank.dimensions),
+        candidate=candidate,
+        date=day,
+        company=company,
+        notes=selection.notes,
+        bank_fingerprint=bank.fingerprint,
+    )
