@@ -1,0 +1,64 @@
+"""The bundled fonts print what HR needs: GB 2312, Big5, rare name characters, punctuation."""
+
+from __future__ import annotations
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from examgen import fonts
+from examgen.errors import ExamgenError
+
+
+def charset(codec: str, rows: range, cells: range) -> set[str]:
+    out = set()
+    for hi in rows:
+        for lo in cells:
+            try:
+                out.add(bytes([hi, lo]).decode(codec))
+            except UnicodeDecodeError:
+                pass
+    return out
+
+
+def test_coverage_file_matches_the_fonts_themselves():
+    maps = [set(TTFont(str(p), lazy=True).getBestCmap()) for p in fonts.font_paths().values()]
+    assert fonts.covered() == frozenset(set.intersection(*maps))
+
+
+def test_gb2312_is_fully_covered():
+    chars = charset("gb2312", range(0xA1, 0xF8), range(0xA1, 0xFF))
+    assert len(chars) > 7400
+    assert fonts.missing_characters("".join(sorted(chars))) == []
+
+
+def test_big5_levels_one_and_two_are_covered():
+    chars = charset("big5", range(0xA4, 0xFA), list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)))
+    assert len(chars) > 13000
+    assert fonts.missing_characters("".join(sorted(chars))) == []
+
+
+def test_ascii_latin1_and_cjk_punctuation():
+    text = "".join(chr(c) for c in range(0x20, 0x7F)) + "".join(chr(c) for c in range(0xA0, 0x100))
+    text += "，。、；：？！“”‘’（）《》【】—…·「」『』〔〕％＋－＝～￥"
+    assert fonts.missing_characters(text) == []
+
+
+def test_rare_name_characters_of_the_general_standard_table():
+    assert fonts.missing_characters("喆堃镕珺犇垚旻祎昇燚淼玥琰璟") == []
+
+
+def test_missing_characters_are_named_with_their_code_point():
+    assert fonts.missing_characters("好\U0001F600好\u2610") == ["\U0001F600", "\u2610"]
+    with pytest.raises(ExamgenError, match=r"q-7 question: 字体无法显示字符 '😀' \(U\+1F600"):
+        fonts.check_printable([("q-7", "question", "笑\U0001F600")])
+
+
+def test_missing_subset_library_is_said_once(monkeypatch, capsys):
+    import weasyprint.text.ffi as ffi
+
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    monkeypatch.setattr(fonts, "_warned", False)
+    fonts.warn_if_slow_subsetting()
+    fonts.warn_if_slow_subsetting()
+    err = capsys.readouterr().err
+    assert err.count("libharfbuzz-subset0") == 1
