@@ -25,7 +25,8 @@ def test_chinese_numerals_and_dates():
 
 
 def test_writing_space_grows_with_minutes_within_bounds():
-    assert writing_lines(1) == 4 and writing_lines(5) == 10 and writing_lines(30) == 16
+    assert writing_lines(1) == 4 and writing_lines(5) == 6 and writing_lines(8) == 10
+    assert writing_lines(30) == 12
 
 
 def test_sheet_has_header_sections_and_numbering_but_no_answers(small_bank):

@@ -113,8 +113,8 @@ class _Mapping(dict):
     duplicates: list[tuple[str, int]]
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present
+    """Safe loading (no Python objects), with line numbers on every mapping."""
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode):

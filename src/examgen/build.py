@@ -48,8 +48,16 @@ def printed_texts(paper: Paper) -> list[tuple[str, str, str]]:
 
 
 def render_papers(papers: list[Paper], out: Path, *, force: bool = False,
-                  keep_html: bool = False, parallel: bool = True) -> list[BuiltPaper]:
-    """Render every paper's sheet and key; all files are written, or none."""
+                  keep_html: bool = False,
+                  renderer: pdf.Renderer | None = None) -> list[BuiltPaper]:
+    """Render every paper's sheet and key; all files are written, or none.
+
+    Pass a `renderer` started early (its workers warm up while the bank loads) or let
+    this call start one.
+    """
+    if renderer is None:
+        with pdf.Renderer() as own:
+            return render_papers(papers, out, force=force, keep_html=keep_html, renderer=own)
     out = Path(out)
     targets = [paper_paths(p, out) for p in papers]
     html_targets = [{k: v.with_suffix(".html") for k, v in t.items()} for t in targets]
@@ -61,7 +69,7 @@ def render_papers(papers: list[Paper], out: Path, *, force: bool = False,
         fonts.check_printable(printed_texts(paper))
     urls = pdf.font_urls()
     documents = [render_html(p, kind, urls) for p in papers for kind in FILE_KEYS]
-    results = pdf.render_all(documents, parallel=parallel)
+    results = renderer.render(documents)
     warnings = [w for _, logged in results for w in logged]
     files: dict[Path, bytes] = {}
     for i, target in enumerate(targets):

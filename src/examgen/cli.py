@@ -98,14 +98,17 @@ def build(role: str, count: int, seed: int | None, out: Path, bank_dir: Path | N
     from .build import new_paper, render_papers
     from .fonts import warn_if_slow_subsetting
     from .paper import new_seed
+    from .pdf import Renderer
 
     day = parse_date(day)
-    bank = open_bank(bank_dir)
-    chosen_seed = seed if seed is not None else new_seed()
-    paper = new_paper(bank, role, count, chosen_seed, candidate=candidate.strip(), day=day,
-                      company=company.strip(), allow_shortfall=allow_shortfall)
-    warn_if_slow_subsetting()
-    [built] = render_papers([paper], out, force=force, keep_html=keep_html)
+    with Renderer() as renderer:  # workers warm up while the bank loads
+        bank = open_bank(bank_dir)
+        chosen_seed = seed if seed is not None else new_seed()
+        paper = new_paper(bank, role, count, chosen_seed, candidate=candidate.strip(),
+                          day=day, company=company.strip(), allow_shortfall=allow_shortfall)
+        warn_if_slow_subsetting()
+        [built] = render_papers([paper], out, force=force, keep_html=keep_html,
+                                renderer=renderer)
     for warning in built.warnings:
         click.echo(f"警告：{warning}", err=True)
     if as_json:

@@ -78,12 +78,26 @@ def check_printable(texts: Iterable[tuple[str, str, str]]) -> None:
 _warned = False
 
 
+def has_subset_library() -> bool:
+    """Whether HarfBuzz's subset library loads (the names WeasyPrint tries), without
+    importing WeasyPrint."""
+    import ctypes
+    import ctypes.util
+
+    for name in ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib",
+                 "libharfbuzz-subset-0.dll"):
+        try:
+            ctypes.CDLL(name)
+            return True
+        except OSError:
+            continue
+    return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
 def warn_if_slow_subsetting() -> None:
     """Say once when HarfBuzz's subset library is missing: every PDF is then seconds slower."""
     global _warned
-    from weasyprint.text.ffi import harfbuzz_subset
-
-    if harfbuzz_subset is None and not _warned:
+    if not _warned and not has_subset_library():
         _warned = True
         print("提示：未找到 HarfBuzz 字体子集库，每份 PDF 会慢几秒。"
               "Debian/Ubuntu 上请安装：apt-get install libharfbuzz-subset0", file=sys.stderr)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from .errors import ExamgenError
@@ -68,21 +69,51 @@ def html_to_pdf(html: str) -> tuple[bytes, list[str]]:
         _log.removeHandler(handler)
 
 
-def render_all(htmls: Sequence[str], parallel: bool = True) -> list[tuple[bytes, list[str]]]:
-    """Lay out independent documents, one per core when there is more than one."""
-    workers = min(len(htmls), os.cpu_count() or 1)
-    if parallel and workers > 1 and "fork" in _start_methods():
-        import weasyprint  # noqa: F401 (import once, before forking)
-
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            return list(pool.map(html_to_pdf, htmls))
-    return [html_to_pdf(h) for h in htmls]
+def _warm_worker(tmpdir: str) -> None:
+    """Runs once in each worker: WeasyPrint's temporary font folders go to our own
+    folder (removed when the renderer closes, even if a worker was killed), and the
+    import is paid while the parent is still loading the bank."""
+    tempfile.tempdir = tmpdir
+    import weasyprint  # noqa: F401
 
 
-def _start_methods() -> list[str]:
-    from multiprocessing import get_all_start_methods
+def _ready() -> None:
+    pass
 
-    return get_all_start_methods()
+
+class Renderer:
+    """Lays out documents on one warm worker per core (forked), or in this process."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+        self._tmpdir: str | None = None
+        if self.workers > 1 and "fork" in get_all_start_methods():
+            self._tmpdir = tempfile.mkdtemp(prefix="examgen-")
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("fork"),
+                                             initializer=_warm_worker,
+                                             initargs=(self._tmpdir,))
+            self._pool.submit(_ready)  # start every worker now, not at the first document
+
+    def render(self, htmls: Sequence[str]) -> list[tuple[bytes, list[str]]]:
+        """(PDF bytes, WeasyPrint warnings) for each document, in order."""
+        if self._pool is None:
+            return [html_to_pdf(h) for h in htmls]
+        return list(self._pool.map(html_to_pdf, htmls))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def check_free(paths: Sequence[Path], force: bool) -> None:
