@@ -58,6 +58,17 @@ def balanced_questions(per_level: int = 2) -> list[dict]:
     return out
 
 
+@pytest.fixture(autouse=True)
+def _isolated_user_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Tests never touch the user's history, config or mail settings."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("EXAMGEN_HISTORY", str(home / "history.sqlite3"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    for name in ("HOST", "PORT", "USER", "PASSWORD", "FROM"):
+        monkeypatch.delenv(f"EXAMGEN_SMTP_{name}", raising=False)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
@@ -75,10 +86,12 @@ def shipped_bank():
 
 @pytest.fixture(scope="session")
 def director_paper(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    # session-scoped, so it sets its own history file rather than the autouse fixture's
     """The README's main job, run once: 20 director questions, fixed seed, real PDFs."""
     out = tmp_path_factory.mktemp("papers")
     result = CliRunner().invoke(main, [
         "build", "--role", "director", "--count", "20", "--seed", "42", "--out", str(out),
+        "--history", str(out / "history.sqlite3"),
         "--candidate", "王喆堃", "--company", "示例科技", "--date", "2026-12-01", "--json",
         "--bank", str(default_bank_dir()),
     ])

@@ -34,13 +34,15 @@ def test_question_fields_are_loaded(small_bank):
     assert q.analysis.scoring_points == ("要点一", "要点二", "要点三")
     assert dict(q.levels) == {1: "答非所问。", 3: "基本到位。", 5: "有深度且有实例。"}
     assert q.roles == ("tester",)
-    assert q.line > 1 and q.file.endswith("tester.yaml")
+    assert q.line > 1
+    assert q.file.endswith("tester.yaml")
 
 
 def test_unknown_field_names_file_line_id_and_field(tmp_path):
     root = write_bank(tmp_path, [question("q1"), question("q2", answr="typo")])
     [error] = errors_of(root)
-    assert "tester.yaml:" in error and " q2 answr: 未知字段" in error
+    assert "tester.yaml:" in error
+    assert " q2 answr: 未知字段" in error
     line = int(error.split(":")[1].split()[0])
     text = (root / "tester.yaml").read_text(encoding="utf-8").splitlines()
     assert "answr" in text[line - 1]
@@ -82,7 +84,8 @@ def test_missing_folder_and_missing_roles_file(tmp_path):
 def test_role_mix_must_name_known_dimensions(tmp_path):
     root = write_bank(tmp_path, [question("q1")], mix={"knowledge": 1, "charisma": 2})
     [error] = errors_of(root)
-    assert "roles.yaml:" in error and "roles.tester.mix.charisma: 未知的维度 'charisma'" in error
+    assert "roles.yaml:" in error
+    assert "roles.tester.mix.charisma: 未知的维度 'charisma'" in error
 
 
 def test_question_for_unknown_role_is_an_error(tmp_path):
@@ -108,7 +111,8 @@ def test_validate_lists_all_errors_and_exits_1(runner, tmp_path):
     root = write_bank(tmp_path, [question("q1", dimension="x"), question("q2", points=0)])
     result = runner.invoke(main, ["validate", "--bank", str(root)])
     assert result.exit_code == 1
-    assert "q1 dimension" in result.stderr and "q2 points" in result.stderr
+    assert "q1 dimension" in result.stderr
+    assert "q2 points" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -116,7 +120,8 @@ def test_validate_reports_characters_the_fonts_cannot_print(runner, tmp_path):
     root = write_bank(tmp_path, [question("q1", question="请看这个符号\U0001F600可以吗？")])
     result = runner.invoke(main, ["validate", "--bank", str(root)])
     assert result.exit_code == 1
-    assert "q1 question: 字体无法显示字符" in result.stderr and "U+1F600" in result.stderr
+    assert "q1 question: 字体无法显示字符" in result.stderr
+    assert "U+1F600" in result.stderr
 
 
 def test_validate_passes_on_shipped_bank(runner):
@@ -131,6 +136,7 @@ def test_roles_json_counts_questions_per_dimension(runner, small_bank):
     import json
 
     [role] = json.loads(result.stdout)["roles"]
-    assert role["id"] == "tester" and role["title"] == "测试岗"
+    assert role["id"] == "tester"
+    assert role["title"] == "测试岗"
     assert role["mix"] == {"motivation": 1, "knowledge": 2, "situational": 2}
     assert role["questions"] == {"motivation": 6, "knowledge": 6, "situational": 6}

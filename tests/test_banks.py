@@ -26,7 +26,8 @@ def test_each_role_has_at_least_40_questions_and_6_per_dimension(shipped_bank, r
 @pytest.mark.parametrize("seed", [1, 2, 3, 17, 2026])
 def test_each_role_builds_a_full_20_question_paper_without_shortfall(shipped_bank, role, seed):
     selection = sample(shipped_bank, role, 20, seed)
-    assert len(selection.questions) == 20 and selection.notes == ()
+    assert len(selection.questions) == 20
+    assert selection.notes == ()
     quotas = selection.quotas
     for dim, quota in quotas.items():
         assert sum(q.dimension == dim for q in selection.questions) == quota
@@ -48,7 +49,8 @@ def test_every_question_is_complete_for_the_key(shipped_bank, role):
         chars = len(re.sub(r"\s", "", q.answer))
         assert 300 <= chars <= 900, f"{q.id}: answer has {chars} characters"
         assert 3 <= len(q.analysis.scoring_points) <= 5, q.id
-        assert q.analysis.expectations and q.analysis.purpose, q.id
+        assert q.analysis.expectations, q.id
+        assert q.analysis.purpose, q.id
         assert [level for level, _ in q.levels] == [1, 3, 5], q.id
         assert q.tags, q.id
 

@@ -24,7 +24,8 @@ def director(director_paper):
 
 def test_build_prints_json_with_paper_questions_and_files(director, director_paper):
     paper = director["paper"]
-    assert paper["role"] == "director" and paper["seed"] == 42
+    assert paper["role"] == "director"
+    assert paper["seed"] == 42
     assert len(paper["questions"]) == 20
     assert set(paper["questions"][0]) >= {"id", "dimension", "difficulty", "text"}
     assert paper["files"]["questions"].endswith(f"{paper['id']}-sheet.pdf")
@@ -51,7 +52,8 @@ def test_header_names_company_role_candidate_date_and_paper_id(director):
                  director["paper"]["id"]):
         assert text in first
     key_first = squash(director["key"][0])
-    assert "面试官用卷" in key_first and director["paper"]["id"] in key_first
+    assert "面试官用卷" in key_first
+    assert director["paper"]["id"] in key_first
 
 
 def test_sheet_holds_every_question_whole_on_one_page_and_no_answer(director, shipped_bank):
@@ -64,7 +66,8 @@ def test_sheet_holds_every_question_whole_on_one_page_and_no_answer(director, sh
         answer = squash(by_id[item["id"]].answer)[:40]
         assert all(answer not in page for page in pages)
     whole = "".join(pages)
-    assert "参考答案" not in whole and "评分要点" not in whole
+    assert "参考答案" not in whole
+    assert "评分要点" not in whole
 
 
 def test_section_heading_sits_on_the_page_of_its_first_question(director, shipped_bank):
@@ -91,7 +94,8 @@ def test_key_matches_sheet_order_and_holds_answers_and_score_sheet(director, shi
         q = by_id[item["id"]]
         assert squash(q.answer)[:40] in key
         assert squash(q.analysis.purpose)[:20] in key
-    assert positions_key == sorted(positions_key) and positions_sheet == sorted(positions_sheet)
+    assert positions_key == sorted(positions_key)
+    assert positions_sheet == sorted(positions_sheet)
     for label in ("评分汇总表", "总分", "强烈推荐", "待定", "不推荐", "面试官签名"):
         assert label in key
 
@@ -102,7 +106,8 @@ def test_pdfs_embed_only_subsets_of_the_bundled_fonts(director):
         assert fonts, path
         for name in fonts:
             prefix, _, family = name.lstrip("/").partition("+")
-            assert len(prefix) == 6 and family.startswith("Examgen-Sans-SC"), name
+            assert len(prefix) == 6, name
+            assert family.startswith("Examgen-Sans-SC"), name
 
 
 def test_pdfs_are_small_enough_to_email(director):
@@ -132,7 +137,8 @@ def test_existing_paper_is_never_overwritten_without_force(runner, tmp_path):
     sheet.write_bytes(b"interviewer's annotated copy")
     again = build(runner, tmp_path, *args)
     assert again.exit_code == 1
-    assert "已存在" in again.stderr and "--force" in again.stderr
+    assert "已存在" in again.stderr
+    assert "--force" in again.stderr
     assert sheet.read_bytes() == b"interviewer's annotated copy"
     assert build(runner, tmp_path, *args, "--force").exit_code == 0
     assert sheet.read_bytes().startswith(b"%PDF")
@@ -164,7 +170,8 @@ def test_bad_arguments_give_one_clear_line_and_no_pdf(runner, tmp_path, args, me
     assert result.exit_code == 1
     assert result.stderr.startswith(message)
     assert len(result.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in result.output and no_files(out)
+    assert "Traceback" not in result.output
+    assert no_files(out)
 
 
 def test_broken_bank_yaml_names_file_and_line(runner, tmp_path):
@@ -176,19 +183,23 @@ def test_broken_bank_yaml_names_file_and_line(runner, tmp_path):
     path.write_text("\n".join(lines), encoding="utf-8")
     result = build(runner, tmp_path / "out", "--role", "director", bank=bank)
     assert result.exit_code == 1
-    assert result.stderr.startswith("错误：") and "director.yaml:" in result.stderr
-    assert "YAML 格式错误" in result.stderr and no_files(tmp_path / "out")
+    assert result.stderr.startswith("错误：")
+    assert "director.yaml:" in result.stderr
+    assert "YAML 格式错误" in result.stderr
+    assert no_files(tmp_path / "out")
 
 
 def test_missing_bank_folder(runner, tmp_path):
     result = build(runner, tmp_path / "out", "--role", "director", bank=tmp_path / "nope")
-    assert result.exit_code == 1 and "题库文件夹不存在" in result.stderr
+    assert result.exit_code == 1
+    assert "题库文件夹不存在" in result.stderr
 
 
 def test_a_character_the_fonts_lack_is_named_before_rendering(runner, tmp_path):
     result = build(runner, tmp_path / "out", "--role", "director", "--candidate", "张\U0001F600")
     assert result.exit_code == 1
-    assert "应聘者 candidate: 字体无法显示字符" in result.stderr and "U+1F600" in result.stderr
+    assert "应聘者 candidate: 字体无法显示字符" in result.stderr
+    assert "U+1F600" in result.stderr
     assert no_files(tmp_path / "out")
 
 
@@ -209,5 +220,6 @@ def test_html_is_kept_beside_the_pdfs_with_the_fonts_inside(runner, tmp_path):
     assert files["answer_key_html"].endswith("-key.html")
     assert files["questions_html"].endswith("-sheet.html")
     html = Path(files["answer_key_html"]).read_text(encoding="utf-8")
-    assert "src: url(\"data:font/otf;base64," in html and "file://" not in html
+    assert "src: url(\"data:font/otf;base64," in html
+    assert "file://" not in html
 

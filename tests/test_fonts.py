@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from fontTools.ttLib import TTFont
 
@@ -13,10 +15,8 @@ def charset(codec: str, rows: range, cells: range) -> set[str]:
     out = set()
     for hi in rows:
         for lo in cells:
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 out.add(bytes([hi, lo]).decode(codec))
-            except UnicodeDecodeError:
-                pass
     return out
 
 

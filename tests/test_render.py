@@ -25,20 +25,27 @@ def test_chinese_numerals_and_dates():
 
 
 def test_writing_space_grows_with_minutes_within_bounds():
-    assert writing_lines(1) == 4 and writing_lines(5) == 6 and writing_lines(8) == 10
+    assert writing_lines(1) == 4
+    assert writing_lines(5) == 6
+    assert writing_lines(8) == 10
     assert writing_lines(30) == 12
 
 
 def test_sheet_has_header_sections_and_numbering_but_no_answers(small_bank):
     paper = paper_for(small_bank, candidate="李垚", company="示例公司")
     html = render_html(paper, "sheet", URLS)
-    assert "测试岗岗位面试题目卷" in html and "李垚" in html and "示例公司" in html
-    assert "2026年12月1日" in html and paper.id in html
-    assert "一、自我认知与职业动机" in html and "二、专业知识与技能" in html
+    assert "测试岗岗位面试题目卷" in html
+    assert "李垚" in html
+    assert "示例公司" in html
+    assert "2026年12月1日" in html
+    assert paper.id in html
+    assert "一、自我认知与职业动机" in html
+    assert "二、专业知识与技能" in html
     for number, q in enumerate(paper.questions, start=1):
         assert f'<span class="q-number">{number}.</span> {q.question}' in html
         assert q.answer not in html
-    assert "参考答案" not in html and "评分要点" not in html
+    assert "参考答案" not in html
+    assert "评分要点" not in html
 
 
 def test_key_has_same_numbering_answers_analysis_and_score_sheet(small_bank):
@@ -62,5 +69,7 @@ def test_bank_text_is_escaped_never_markup(tmp_path):
     assert "knowledge-easy-0" in [q.id for q in paper.questions]
     for kind in ("sheet", "key"):
         html = render_html(paper, kind, URLS)
-        assert "<img" not in html and "<script>" not in html and "<link" not in html
+        assert "<img" not in html
+        assert "<script>" not in html
+        assert "<link" not in html
         assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html

@@ -99,7 +99,8 @@ def test_property_groups_never_collide_and_seed_is_reproducible(tmp_path_factory
     except ExamgenError:
         return  # groups can make a large count impossible; that is reported, not broken
     groups = [q.group for q in chosen]
-    assert len(groups) == len(set(groups)) and len(chosen) == count
+    assert len(groups) == len(set(groups))
+    assert len(chosen) == count
     again = sample(bank, "tester", count, seed=seed, allow_shortfall=True).questions
     assert chosen == again
 

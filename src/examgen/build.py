@@ -1,12 +1,14 @@
-"""The pipeline for one or more papers: sample → check fonts → HTML → PDF → files."""
+"""The pipeline for one or more papers: sample → check fonts → HTML → PDF → files + history."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fonts, pdf
 from .bank import Bank
+from .history import History, PaperRecord
 from .paper import Paper, make_paper
 from .render import Kind, render_html
 from .sampling import sample
@@ -18,7 +20,12 @@ FILE_KEYS: dict[Kind, str] = {"sheet": "questions", "key": "answer_key"}
 class BuiltPaper:
     paper: Paper
     files: dict[str, Path]  # "questions", "answer_key" (and "*_html" with --html)
-    warnings: tuple[str, ...] = field(default=())
+    data: dict[Path, bytes] = field(repr=False)
+    warnings: tuple[str, ...] = ()
+
+    def sha256(self) -> dict[str, str]:
+        return {key: hashlib.sha256(self.data[path]).hexdigest()
+                for key, path in self.files.items() if path.suffix == ".pdf"}
 
 
 def new_paper(bank: Bank, role_id: str, count: int, seed: int, *, candidate: str = "",
@@ -47,19 +54,19 @@ def printed_texts(paper: Paper) -> list[tuple[str, str, str]]:
     return texts
 
 
-def render_papers(papers: list[Paper], out: Path, *, force: bool = False,
+def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = False,
                   keep_html: bool = False,
                   renderer: pdf.Renderer | None = None) -> list[BuiltPaper]:
-    """Render every paper's sheet and key; all files are written, or none.
+    """Render every paper's sheet and key in memory (nothing is written yet).
 
-    Pass a `renderer` started early (its workers warm up while the bank loads) or let
-    this call start one.
+    `out` is one folder for all papers or one per paper. Pass a `renderer` started early
+    (its workers warm up while the bank loads) or let this call start one.
     """
     if renderer is None:
         with pdf.Renderer() as own:
             return render_papers(papers, out, force=force, keep_html=keep_html, renderer=own)
-    out = Path(out)
-    targets = [paper_paths(p, out) for p in papers]
+    outs = [Path(o) for o in out] if isinstance(out, list) else [Path(out)] * len(papers)
+    targets = [paper_paths(p, o) for p, o in zip(papers, outs, strict=True)]
     html_targets = [{k: v.with_suffix(".html") for k, v in t.items()} for t in targets]
     every = [path for t in targets for path in t.values()]
     if keep_html:
@@ -70,22 +77,45 @@ def render_papers(papers: list[Paper], out: Path, *, force: bool = False,
     urls = pdf.font_urls()
     documents = [render_html(p, kind, urls) for p in papers for kind in FILE_KEYS]
     results = renderer.render(documents)
-    warnings = [w for _, logged in results for w in logged]
-    files: dict[Path, bytes] = {}
-    for i, target in enumerate(targets):
-        for j, kind in enumerate(FILE_KEYS):
-            files[target[kind]] = results[2 * i + j][0]
-    if keep_html:
-        for i, (paper, html_target) in enumerate(zip(papers, html_targets, strict=True)):
-            embedded = fonts.embedded_font_urls(documents[2 * i] + documents[2 * i + 1])
-            for kind in FILE_KEYS:
-                files[html_target[kind]] = render_html(paper, kind, embedded).encode()
-    pdf.write_atomically(files)
     built = []
-    for paper, target, html_target in zip(papers, targets, html_targets, strict=True):
-        paths = {FILE_KEYS[k]: v for k, v in target.items()}
+    for i, (paper, target, html_target) in enumerate(
+            zip(papers, targets, html_targets, strict=True)):
+        files = {FILE_KEYS[k]: path for k, path in target.items()}
+        data = {path: results[2 * i + j][0] for j, path in enumerate(target.values())}
         if keep_html:
-            paths.update({FILE_KEYS[k] + "_html": v for k, v in html_target.items()})
-        built.append(BuiltPaper(paper, paths, tuple(warnings)))
+            embedded = fonts.embedded_font_urls(documents[2 * i] + documents[2 * i + 1])
+            for kind, path in html_target.items():
+                files[FILE_KEYS[kind] + "_html"] = path
+                data[path] = render_html(paper, kind, embedded).encode()
+        warnings = tuple(w for j in (0, 1) for w in results[2 * i + j][1])
+        built.append(BuiltPaper(paper, files, data, warnings))
     return built
 
+
+def paper_record(built: BuiltPaper, bank: Bank, *, allow_shortfall: bool = False,
+                 email: str = "", candidate_id: str = "", round_id: str = "") -> PaperRecord:
+    paper = built.paper
+    return PaperRecord(
+        id=paper.id, role=paper.role.id, role_title=paper.role.title, seed=paper.seed,
+        count=len(paper.questions), candidate=paper.candidate, date=paper.date,
+        company=paper.company, questions=[q.id for q in paper.questions],
+        question_digests={q.id: q.digest() for q in paper.questions},
+        dimensions=dict(paper.dimensions), bank_fingerprint=bank.fingerprint,
+        bank_dir=str(Path(bank.root).resolve()),
+        files={k: str(p.resolve()) for k, p in built.files.items()},
+        sha256=built.sha256(), allow_shortfall=allow_shortfall, candidate_id=candidate_id,
+        email=email, round=round_id)
+
+
+def save_papers(built: list[BuiltPaper], history: History | None,
+                records: list[PaperRecord] | None = None,
+                extra_files: dict[Path, bytes] | None = None) -> None:
+    """Write every file and record every paper together: all of it, or none of it."""
+    files = {path: data for b in built for path, data in b.data.items()}
+    files.update(extra_files or {})
+    if history is None:
+        pdf.write_atomically(files)
+        return
+    with history.transaction() as db:
+        history.insert(db, records or [])
+        pdf.write_atomically(files)

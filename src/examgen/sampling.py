@@ -96,9 +96,9 @@ def sample(bank: Bank, role_id: str, count: int, seed: int, *, allow_shortfall: 
         still = sum(targets.values())
         if still:
             # Fill from the nearest difficulty the bank has, cheapest first.
-            def nearness(q: Question) -> tuple[int, int, int]:
+            def nearness(q: Question, missing: list[str] = missing_levels) -> tuple[int, ...]:
                 d = min(abs(DIFFICULTY_ORDER.index(q.difficulty) - DIFFICULTY_ORDER.index(m))
-                        for m in missing_levels)
+                        for m in missing)
                 return (penalty.get(q.id, 0), d, rank[q.id])
 
             for q in sorted(in_dim, key=nearness):
@@ -114,13 +114,15 @@ def sample(bank: Bank, role_id: str, count: int, seed: int, *, allow_shortfall: 
     if shortfalls:
         described = "；".join(f"「{bank.dimensions[d]}」缺 {n} 题" for d, n in shortfalls.items())
         if not allow_shortfall:
-            raise ExamgenError(f"题库不足以按比例出题：{described}（可加 --allow-shortfall 从其他维度补足）")
+            raise ExamgenError(f"题库不足以按比例出题：{described}"
+                               "（可加 --allow-shortfall 从其他维度补足）")
         rest = sorted((q for q in pool if free(q)), key=cost)
         need = sum(shortfalls.values())
         for q in rest[:need]:
             take(q)
         if len(chosen) < count:
-            raise ExamgenError(f"题库不足：同组题目互斥后只能选出 {len(chosen)} 题，需要 {count} 题")
+            raise ExamgenError(f"题库不足：同组题目互斥后只能选出 {len(chosen)} 题，"
+                               f"需要 {count} 题")
         notes.append(f"{described}，已从其他维度补足")
 
     dims = list(bank.dimensions)
