@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fonts, pdf
-from .bank import Bank
+from .bank import Bank, Role
 from .history import History, PaperRecord
 from .paper import Paper, make_paper
 from .render import Kind, render_html
@@ -55,8 +56,8 @@ def printed_texts(paper: Paper) -> list[tuple[str, str, str]]:
 
 
 def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = False,
-                  keep_html: bool = False,
-                  renderer: pdf.Renderer | None = None) -> list[BuiltPaper]:
+                  keep_html: bool = False, renderer: pdf.Renderer | None = None,
+                  on_done: Callable[[], None] | None = None) -> list[BuiltPaper]:
     """Render every paper's sheet and key in memory (nothing is written yet).
 
     `out` is one folder for all papers or one per paper. Pass a `renderer` started early
@@ -64,7 +65,8 @@ def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = 
     """
     if renderer is None:
         with pdf.Renderer() as own:
-            return render_papers(papers, out, force=force, keep_html=keep_html, renderer=own)
+            return render_papers(papers, out, force=force, keep_html=keep_html, renderer=own,
+                                 on_done=on_done)
     outs = [Path(o) for o in out] if isinstance(out, list) else [Path(out)] * len(papers)
     targets = [paper_paths(p, o) for p, o in zip(papers, outs, strict=True)]
     html_targets = [{k: v.with_suffix(".html") for k, v in t.items()} for t in targets]
@@ -76,7 +78,7 @@ def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = 
         fonts.check_printable(printed_texts(paper))
     urls = pdf.font_urls()
     documents = [render_html(p, kind, urls) for p in papers for kind in FILE_KEYS]
-    results = renderer.render(documents)
+    results = renderer.render(documents, on_done)
     built = []
     for i, (paper, target, html_target) in enumerate(
             zip(papers, targets, html_targets, strict=True)):
@@ -119,3 +121,21 @@ def save_papers(built: list[BuiltPaper], history: History | None,
     with history.transaction() as db:
         history.insert(db, records or [])
         pdf.write_atomically(files)
+
+
+def changed_questions(record: PaperRecord, bank: Bank) -> list[str]:
+    """Questions of a recorded paper that are gone from the bank or print differently now."""
+    by_id = bank.by_id()
+    return [qid for qid in record.questions
+            if qid not in by_id or by_id[qid].digest() != record.question_digests.get(qid)]
+
+
+def recorded_paper(record: PaperRecord, bank: Bank) -> Paper:
+    """The paper of a history record, with today's text of its questions."""
+    by_id = bank.by_id()
+    role = Role(id=record.role, title=record.role_title, mix={}, difficulty={})
+    return Paper(id=record.id, role=role, seed=record.seed,
+                 questions=tuple(by_id[qid] for qid in record.questions if qid in by_id),
+                 dimensions=dict(record.dimensions), candidate=record.candidate,
+                 date=record.date, company=record.company,
+                 bank_fingerprint=bank.fingerprint)

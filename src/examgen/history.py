@@ -141,7 +141,7 @@ class History:
         if candidate:
             sql += " AND candidate = ?"
             args.append(candidate)
-        sql += " ORDER BY created, id"
+        sql += " ORDER BY created, rowid"
         return [PaperRecord(**json.loads(r[0])) for r in self._db.execute(sql, args)]
 
     def seen_by(self, candidate: str) -> set[str]:

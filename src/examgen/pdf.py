@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
@@ -95,14 +96,30 @@ class Renderer:
                                              initargs=(self._tmpdir,))
             self._pool.submit(_ready)  # start every worker now, not at the first document
 
-    def render(self, htmls: Sequence[str]) -> list[tuple[bytes, list[str]]]:
-        """(PDF bytes, WeasyPrint warnings) for each document, in order."""
-        if self._pool is None:
-            return [html_to_pdf(h) for h in htmls]
-        return list(self._pool.map(html_to_pdf, htmls))
+    def render(self, htmls: Sequence[str],
+               on_done: Callable[[], None] | None = None) -> list[tuple[bytes, list[str]]]:
+        """(PDF bytes, WeasyPrint warnings) for each document, in order; `on_done` is
+        called as each one finishes (for a progress bar)."""
+        results = []
+        try:
+            for result in (self._pool.map(html_to_pdf, htmls) if self._pool
+                           else map(html_to_pdf, htmls)):
+                results.append(result)
+                if on_done:
+                    on_done()
+        except BrokenProcessPool:
+            raise ExamgenError("生成 PDF 的进程意外退出（内存不足或被终止），"
+                               "未写入任何文件") from None
+        return results
 
     def close(self) -> None:
         if self._pool is not None:
+            workers = list(getattr(self._pool, "_processes", {}).values())
+            if any(w.exitcode is not None for w in workers):
+                # A killed worker may have died holding the task queue's lock: stop the
+                # others too rather than wait for them forever.
+                for worker in workers:
+                    worker.kill()
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         if self._tmpdir is not None:

@@ -16,6 +16,9 @@ from .bank import DIFFICULTIES, Bank, Question
 from .errors import ExamgenError
 
 DIFFICULTY_ORDER = tuple(DIFFICULTIES)
+# A penalty this high means "only if nothing else fits": such a question is not taken to
+# keep the difficulty mix, only to fill the count (a returning candidate's seen questions).
+AVOID = 1000
 
 
 def largest_remainder(weights: Mapping[str, int], count: int) -> dict[str, int]:
@@ -89,7 +92,7 @@ def sample(bank: Bank, role_id: str, count: int, seed: int, *, allow_shortfall: 
             for q in [q for q in in_dim if q.difficulty == level]:
                 if targets.get(level, 0) == 0:
                     break
-                if free(q):
+                if free(q) and penalty.get(q.id, 0) < AVOID:
                     take(q)
                     targets[level] -= 1
         missing_levels = [lvl for lvl, n in targets.items() if n > 0]

@@ -74,6 +74,7 @@ def main() -> None:
     """examgen：按岗位从题库抽题，生成面试题目卷（给应聘者）
     和面试官用卷（含参考答案与评分表）的 PDF。
 
+    \b
     Example: examgen build --role director --count 20
     """
 
@@ -91,4 +92,9 @@ def parse_date(day: str | None) -> str:
 
 
 # The commands register themselves on `main` when their modules are imported.
-from . import bank_commands, build_command  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    bank_commands,
+    build_command,
+    history_commands,
+    mail_command,
+)

@@ -20,6 +20,7 @@ from . import bank_option, emit_json, handle_errors, main, open_bank, resolve_ba
 def validate(bank_dir: Path | None, as_json: bool) -> None:
     """检查题库的每个文件：字段、格式、编号、字体能否显示每个字。有错误时逐条列出并以 1 退出。
 
+    \b
     Example: examgen validate --bank questions
     """
     from ..fonts import find_unprintable
@@ -60,6 +61,7 @@ def validate(bank_dir: Path | None, as_json: bool) -> None:
 def roles(bank_dir: Path | None, as_json: bool) -> None:
     """列出题库中的岗位、名称，以及每个维度有多少道题。
 
+    \b
     Example: examgen roles --json
     """
     bank = open_bank(bank_dir)

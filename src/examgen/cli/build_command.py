@@ -1,12 +1,17 @@
-"""`examgen build`: sample a paper and print its sheet and key."""
+"""`examgen build`: sample papers and print their sheets and keys (one, or a whole round)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..build import BuiltPaper
+from ..config import load_config
+from ..errors import ExamgenError
+from ..paper import Paper
 from . import (
     bank_option,
     emit_json,
@@ -17,82 +22,172 @@ from . import (
     parse_date,
 )
 
+LABELS = {"questions": "题目卷", "answer_key": "面试官用卷",
+          "questions_html": "题目卷 HTML", "answer_key_html": "面试官用卷 HTML"}
+PROGRESS_FROM = 4  # rounds of this many papers or more show a progress bar
+
 
 @main.command()
 @click.option("--role", required=True,
               help="岗位编号，例如 director、subscription-manager（用 examgen roles 查看）。")
 @click.option("--count", type=click.IntRange(min=1), default=20, show_default=True,
-              help="题目数量。")
+              help="每份试卷的题目数量。")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="抽题种子：同一种子、同一题库得到同一份试卷。不填则随机选一个并印在卷上。")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("papers"),
-              show_default=True, help="PDF 输出文件夹。")
+              show_default=True, help="PDF 输出文件夹（一轮面试会在其中建一个子文件夹）。")
 @bank_option
 @click.option("--candidate", default="", help="应聘者姓名，印在两份卷上。")
+@click.option("--candidates", "candidates_file", type=click.Path(path_type=Path), default=None,
+              help="应聘者名单（CSV 或 .xlsx，表头含 姓名/name，可选 邮箱/email、编号/id）："
+                   "为每人出一份试卷，各卷之间尽量不重题。")
 @click.option("--date", "day", default=None, help="面试日期，格式 YYYY-MM-DD，默认今天。")
-@click.option("--company", default="", help="公司名称，印在卷首。")
+@click.option("--company", default=None,
+              help="公司名称，印在卷首（默认取 examgen.toml 中的 company）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的同名试卷。")
 @click.option("--allow-shortfall", is_flag=True,
               help="某维度题目不够时，从其他维度补足（并给出提示），而不是报错。")
 @click.option("--html", "keep_html", is_flag=True,
               help="同时保存渲染用的 HTML（可在浏览器中打开检查模板）。")
+@click.option("--mail-to", multiple=True,
+              help="生成后立即把面试官用卷发到这个邮箱（可写多次）；邮件服务器设置见 "
+                   "examgen mail --help。")
 @history_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果，供脚本使用。")
 @handle_errors
 def build(role: str, count: int, seed: int | None, out: Path, bank_dir: Path | None,
-          candidate: str, day: str | None, company: str, force: bool, allow_shortfall: bool,
-          keep_html: bool, history_path: Path | None, as_json: bool) -> None:
-    """抽题并生成一份试卷：题目卷和面试官用卷两个 PDF。
+          candidate: str, candidates_file: Path | None, day: str | None, company: str | None,
+          force: bool, allow_shortfall: bool, keep_html: bool, mail_to: tuple[str, ...],
+          history_path: Path | None, as_json: bool) -> None:
+    """抽题并生成试卷：每份试卷有题目卷（给应聘者）和面试官用卷（参考答案与评分表）两个 PDF。
 
+    给 --candidates 名单时，为名单上每人各出一份，放在一个以本轮编号命名的文件夹里，
+    并附 manifest.csv（可用 Excel 打开）。曾经面试过的应聘者会避开做过的题。
+
+    加 --mail-to 时，生成后把每份面试官用卷发给这些邮箱（服务器设置同 examgen mail）。
+
+    \b
     Example: examgen build --role director --count 20 --candidate 张三 --date 2026-12-01
     """
-    from ..build import new_paper, paper_record, render_papers, save_papers
+    from ..build import paper_record, save_papers
     from ..fonts import warn_if_slow_subsetting
     from ..history import History
     from ..paper import new_seed
     from ..pdf import Renderer
+    from ..rounds import manifest_files, overlap, plan_round, read_candidates, round_id
 
+    if candidates_file and candidate:
+        raise ExamgenError("--candidate 与 --candidates 只能选一个")
     day = parse_date(day)
-    candidate = candidate.strip()
-    with Renderer() as renderer, History(history_path) as history:
+    config = load_config()
+    company = (company if company is not None else config.company).strip()
+    settings = None
+    if mail_to:  # check the mail settings before anything is built
+        from ..mail import check_settings
+        from .mail_command import smtp_settings_from_options
+
+        settings = smtp_settings_from_options()
+        check_settings(settings, mail_to)
+    people = read_candidates(candidates_file) if candidates_file else None
+    chosen_seed = seed if seed is not None else new_seed()
+    with Renderer() as renderer, History(history_path) as history:  # workers warm up now
         bank = open_bank(bank_dir)
         bank.role(role)
-        chosen_seed = seed if seed is not None else new_seed()
-        seen = history.seen_by(candidate)
-        paper = new_paper(bank, role, count, chosen_seed, candidate=candidate,
-                          day=day, company=company.strip(), allow_shortfall=allow_shortfall,
-                          penalty=dict.fromkeys(seen, 1))
+        if people is None:
+            from ..rounds import Candidate
+
+            people = [Candidate(candidate.strip())]
+            folder, rid = out, ""
+        else:
+            rid = round_id(role, day, chosen_seed, people)
+            folder = out / rid
+        seen = {p.name: history.seen_by(p.name) for p in people}
+        papers = plan_round(bank, role, count, chosen_seed, people, seen=seen, day=day,
+                            company=company, allow_shortfall=allow_shortfall)
         warn_if_slow_subsetting()
-        [built] = render_papers([paper], out, force=force, keep_html=keep_html,
-                                renderer=renderer)
-        save_papers([built], history, [paper_record(built, bank,
-                                                     allow_shortfall=allow_shortfall)])
-    repeats = [q.id for q in paper.questions if q.id in seen]
-    for warning in built.warnings:
-        click.echo(f"警告：{warning}", err=True)
+        built = _render(papers, folder, force, keep_html, renderer, as_json)
+        stats = overlap(papers)
+        records = [paper_record(b, bank, allow_shortfall=allow_shortfall, email=p.email,
+                                candidate_id=p.candidate_id, round_id=rid)
+                   for b, p in zip(built, people, strict=True)]
+        extra = manifest_files(folder, rid, built, people, stats) if rid else {}
+        save_papers(built, history, records, extra)
+        outcomes = []
+        if settings is not None:
+            from ..mail import send_papers
+
+            outcomes = send_papers(records, list(mail_to), settings, history=history)
+    for b in built:
+        for warning in b.warnings:
+            click.echo(f"警告：{warning}", err=True)
+    repeats = {b.paper.id: [q.id for q in b.paper.questions if q.id in seen[b.paper.candidate]]
+               for b in built}
     if as_json:
-        data = paper_json(built.paper, built.files)
-        data["repeated_questions"] = repeats
-        emit_json({"papers": [data]})
+        data: dict[str, Any] = {"papers": [paper_json(b.paper, b.files, repeats[b.paper.id])
+                                           for b in built]}
+        if rid:
+            data["round"] = {"id": rid, "folder": str(folder), "seed": chosen_seed,
+                             "overlap": {"max_shared": stats.max_shared,
+                                         "mean_shared": round(stats.mean_shared, 2)},
+                             "manifest": {"csv": str(folder / "manifest.csv"),
+                                          "json": str(folder / "manifest.json")}}
+        if settings is not None:
+            data["mails"] = [o.to_json() for o in outcomes]
+        emit_json(data)
+        _exit_if_unsent(outcomes)
         return
     if seed is None:
         click.echo(f"未指定 --seed，本次随机种子为 {chosen_seed}"
                    "（已印在卷上，可用它重出同一份试卷）")
+    for b in built:
+        _say_built(b, seen[b.paper.candidate], repeats[b.paper.id])
+    if rid:
+        click.echo(f"本轮 {rid}：{len(built)} 份试卷，{stats.describe(len(built))}")
+        click.echo(f"  名单：{folder / 'manifest.csv'}")
+    if settings is not None:
+        from .mail_command import echo_outcomes
+
+        echo_outcomes(outcomes)
+        _exit_if_unsent(outcomes)
+
+
+def _exit_if_unsent(outcomes: list) -> None:
+    """The papers are built and kept; a key that did not go out still fails the command."""
+    if not all(o.ok for o in outcomes):
+        click.echo("部分面试官用卷未发出：试卷已生成并保留，可用 examgen mail 重新发送。",
+                   err=True)
+        sys.exit(1)
+
+
+def _render(papers: list[Paper], folder: Path, force: bool, keep_html: bool, renderer,
+            as_json: bool) -> list[BuiltPaper]:
+    from ..build import render_papers
+
+    show = len(papers) >= PROGRESS_FROM and not as_json and sys.stderr.isatty()
+    if not show:
+        return render_papers(papers, folder, force=force, keep_html=keep_html,
+                             renderer=renderer)
+    with click.progressbar(length=2 * len(papers), label="正在生成试卷", file=sys.stderr) as bar:
+        return render_papers(papers, folder, force=force, keep_html=keep_html,
+                             renderer=renderer, on_done=lambda: bar.update(1))
+
+
+def _say_built(built: BuiltPaper, seen: set[str], repeats: list[str]) -> None:
+    paper = built.paper
     for note in paper.notes:
         click.echo(f"提示：{note}")
-    if seen:
-        click.echo(f"{candidate} 此前做过 {len(seen)} 道题，本卷已避开"
-                   + (f"，但题库不够，仍有 {len(repeats)} 题重复：{'、'.join(repeats)}"
-                      if repeats else "全部"))
-    click.echo(f"已生成试卷 {paper.id}（{paper.role.title}，{len(paper.questions)} 题，"
+    who = f"，应聘者 {paper.candidate}" if paper.candidate else ""
+    click.echo(f"已生成试卷 {paper.id}（{paper.role.title}{who}，{len(paper.questions)} 题，"
                f"共 {paper.total_points} 分，种子 {paper.seed}）")
-    labels = {"questions": "题目卷", "answer_key": "面试官用卷",
-              "questions_html": "题目卷 HTML", "answer_key_html": "面试官用卷 HTML"}
+    if seen:
+        click.echo(f"  {paper.candidate} 此前做过 {len(seen)} 道题；"
+                   + (f"题库不够，本卷仍有 {len(repeats)} 题重复：{'、'.join(repeats)}"
+                      if repeats else "本卷全部避开"))
     for key, path in built.files.items():
-        click.echo(f"  {labels[key]}：{path}")
+        click.echo(f"  {LABELS[key]}：{path}")
 
 
-def paper_json(paper, files: dict[str, Path]) -> dict[str, Any]:
+def paper_json(paper: Paper, files: dict[str, Path], repeats: list[str]) -> dict[str, Any]:
     return {
         "id": paper.id,
         "role": paper.role.id,
@@ -102,5 +197,6 @@ def paper_json(paper, files: dict[str, Path]) -> dict[str, Any]:
         "questions": [{"id": q.id, "dimension": q.dimension, "difficulty": q.difficulty,
                        "text": q.question} for q in paper.questions],
         "notes": list(paper.notes),
+        "repeated_questions": repeats,
         "files": {key: str(path) for key, path in files.items()},
     }
