@@ -32,7 +32,8 @@ def test_round_keys_are_mailed_to_two_interviewers(smtp_server, runner, tmp_path
     messages = collector.messages()
     assert len(messages) == 2  # one mail per paper, both interviewers on it
     for paper, message in zip(data["papers"], messages, strict=True):
-        assert paper["id"] in message["Subject"] and paper["candidate"] in message["Subject"]
+        assert paper["id"] in message["Subject"]
+        assert paper["candidate"] in message["Subject"]
         [pdf] = attachments(message).values()
         assert pdf == Path(paper["files"]["answer_key"]).read_bytes()
     with History(history) as h:

@@ -64,7 +64,8 @@ def test_history_lists_papers_filtered_by_role_and_candidate(built, runner):
     assert json.loads(runner.invoke(main, [*args, "--role", "after-sales-manager"])
                       .stdout)["papers"] == []
     text = runner.invoke(main, ["history", "--history", str(built["history"])]).stdout
-    assert built["paper"]["id"] in text and "周八" in text
+    assert built["paper"]["id"] in text
+    assert "周八" in text
 
 
 def test_reprint_rebuilds_a_lost_key_byte_for_byte(built, runner):

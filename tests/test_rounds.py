@@ -102,19 +102,22 @@ def test_round_builds_one_paper_per_candidate_with_their_name(round_build):
     for paper in papers:
         for key in ("questions", "answer_key"):
             first_page = squash(page_texts(Path(paper["files"][key]))[0])
-            assert paper["candidate"] in first_page and paper["id"] in first_page
+            assert paper["candidate"] in first_page
+            assert paper["id"] in first_page
 
 
 def test_round_folder_has_manifest_in_csv_and_json(round_build):
     info = round_build["json"]["round"]
     folder = Path(info["folder"])
-    assert folder.name == info["id"] and info["id"].startswith("R-ASM-20261201-")
+    assert folder.name == info["id"]
+    assert info["id"].startswith("R-ASM-20261201-")
     rows = list(csv.reader(Path(info["manifest"]["csv"]).read_text(encoding="utf-8-sig")
                            .splitlines()))
     assert rows[0] == ["应聘者", "应聘者编号", "邮箱", "试卷编号", "题目卷", "面试官用卷"]
     assert rows[1][:4] == ["张三", "C001", "zhang@example.com",
                            round_build["json"]["papers"][0]["id"]]
-    assert (folder / rows[1][4]).is_file() and (folder / rows[1][5]).is_file()
+    assert (folder / rows[1][4]).is_file()
+    assert (folder / rows[1][5]).is_file()
     manifest = json.loads(Path(info["manifest"]["json"]).read_text(encoding="utf-8"))
     assert [p["candidate"] for p in manifest["papers"]] == ["张三", "李四", "王五"]
     assert manifest["overlap"] == info["overlap"]
@@ -125,7 +128,8 @@ def test_round_is_recorded_in_the_history(round_build):
         records = history.find(role="after-sales-manager")
     assert [r.candidate for r in records] == ["张三", "李四", "王五"]
     assert {r.round for r in records} == {round_build["json"]["round"]["id"]}
-    assert records[0].email == "zhang@example.com" and records[0].candidate_id == "C001"
+    assert records[0].email == "zhang@example.com"
+    assert records[0].candidate_id == "C001"
 
 
 def test_returning_candidate_gets_fresh_questions(round_build, runner):

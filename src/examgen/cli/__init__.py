@@ -96,5 +96,6 @@ from . import (  # noqa: E402,F401
     bank_commands,
     build_command,
     history_commands,
+    import_command,
     mail_command,
 )
