@@ -11,6 +11,7 @@ call (`examgen build` in a fresh process, imports included) and both PDF sizes.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -61,9 +62,11 @@ def main() -> None:
                                 for d in docs], runs)
 
     with tempfile.TemporaryDirectory() as out:
-        cli = [sys.executable, "-m", "examgen.cli", "build", "--role", "director", "--count",
+        cli = [sys.executable, "-m", "examgen", "build", "--role", "director", "--count",
                "20", "--seed", "42", "--out", out, "--force", "--date", "2026-12-01"]
-        t_cli, _ = timed(lambda: subprocess.run(cli, check=True, capture_output=True), runs)
+        env = {**os.environ, "EXAMGEN_HISTORY": os.path.join(out, "history.sqlite3")}
+        t_cli, _ = timed(lambda: subprocess.run(cli, check=True, capture_output=True, env=env),
+                         runs)
 
     print(f"median of {runs} runs, 20-question director paper")
     print(f"  import weasyprint          {import_time:6.3f} s")
