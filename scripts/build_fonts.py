@@ -7,9 +7,10 @@ It also writes fonts/coverage.txt (what the fonts can print) and fonts/LICENSE.t
 Takes the Simplified Chinese face out of each Noto Sans CJK collection (.ttc), keeps every
 character it maps (GB 2312, Big5, 通用规范汉字表, ASCII, Latin-1, punctuation) except Hangul,
 and drops the glyphs only reachable through `locl` (the Japanese, Korean and Traditional
-variants) and the vertical-writing features, which papers never use. The family is renamed "Examgen Sans SC"
-so a PDF shows plainly that the bundled font, not a system font, was used (the SIL OFL
-allows renaming; Noto carries no Reserved Font Name, "Source" is not used).
+variants) and the vertical-writing features, which papers never use. The family is renamed
+"Examgen Sans SC" so a PDF shows plainly that the bundled font, not a system font, was
+used (a Modified Version under the SIL OFL must not use the Reserved Font Name "Source";
+this name does not).
 """
 
 from __future__ import annotations

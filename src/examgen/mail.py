@@ -15,7 +15,6 @@ import sqlite3
 import ssl
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date as Date
 from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -26,6 +25,7 @@ from pathlib import Path
 from .config import SmtpSettings
 from .errors import ExamgenError
 from .history import History, PaperRecord
+from .render import chinese_date
 
 # record.files key → what the attachment is called
 LABELS = {"answer_key": "面试官用卷", "questions": "题目卷"}
@@ -141,14 +141,6 @@ def _header_text(value: str, what: str) -> str:
     if CONTROL.search(value):
         raise ExamgenError(f"试卷的{what}含换行或控制字符，不能写进邮件：{value!r}")
     return value.strip()
-
-
-def chinese_date(day: str) -> str:
-    try:
-        d = Date.fromisoformat(day)
-    except ValueError:
-        return day
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def attachment_name(record: PaperRecord, key: str) -> str:
