@@ -61,3 +61,15 @@ def test_missing_subset_library_is_said_once(monkeypatch, capsys):
     fonts.warn_if_slow_subsetting()
     err = capsys.readouterr().err
     assert err.count("libharfbuzz-subset0") == 1
+
+
+def test_every_unified_ideograph_of_the_bmp_and_extension_a():
+    """The 通用规范汉字表 lies in these blocks, apart from some two hundred characters of
+    the supplementary plane (next test); the whole blocks are covered."""
+    uro = "".join(chr(c) for c in range(0x4E00, 0x9FA6))
+    ext_a = "".join(chr(c) for c in range(0x3400, 0x4DB6))
+    assert fonts.missing_characters(uro + ext_a) == []
+
+
+def test_supplementary_plane_characters_of_the_general_standard_table():
+    assert fonts.missing_characters("𫖯𬭚𬌗𬊈𬍛𫰛𬀩𬇹𬣙𬱖𫚉𬶍") == []
