@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from examgen.bank import load_bank
 from examgen.cli import main
 from examgen.errors import ExamgenError
 from examgen.history import History
+from examgen.pdf import Renderer
 from examgen.resources import default_bank_dir
 from examgen.rounds import Candidate, overlap, plan_round, read_candidates
 
@@ -161,3 +164,26 @@ def test_candidate_and_candidates_together_is_an_error(runner, tmp_path):
                                   "--candidates", str(people)])
     assert result.exit_code == 1
     assert "--candidate 与 --candidates 只能选一个" in result.stderr
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_rounds_show_a_progress_bar_on_a_terminal_only(tmp_path, monkeypatch):
+    from examgen.cli import build_command
+
+    bank = load_bank(write_bank(tmp_path / "bank", balanced_questions(2)))
+    people = [Candidate(n) for n in ("甲", "乙", "丙", "丁")]
+    papers = plan_round(bank, "tester", 3, 1, people, seen={}, day="2026-12-01")
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with Renderer(workers=1) as renderer:
+        build_command._render(papers, tmp_path / "a", False, False, renderer, as_json=False)
+        assert "正在生成试卷" in terminal.getvalue()
+        assert "100%" in terminal.getvalue()
+        quiet = FakeTerminal()
+        monkeypatch.setattr(sys, "stderr", quiet)
+        build_command._render(papers, tmp_path / "b", False, False, renderer, as_json=True)
+        assert quiet.getvalue() == ""
