@@ -71,8 +71,7 @@ def emit_json(data: Any) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="examgen")
 def main() -> None:
-    """examgen：按岗位从题库抽题，生成面试题目卷（给应聘者）
-    和面试官用卷（含参考答案与评分表）的 PDF。
+    """examgen：按岗位抽题，生成题目卷（给应聘者）与面试官用卷（答案与评分表）PDF。
 
     \b
     Example: examgen build --role director --count 20
