@@ -19,7 +19,7 @@ DIFFICULTIES = {"easy": "简单", "medium": "中等", "hard": "困难"}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 QUESTION_FIELDS = {
     "id", "dimension", "difficulty", "minutes", "points", "question", "answer",
-    "analysis", "levels", "tags", "group", "roles",
+    "analysis", "levels", "tags", "group", "roles", "probes",
 }
 REQUIRED_FIELDS = ("id", "dimension", "difficulty", "minutes", "points", "question", "answer")
 ANALYSIS_FIELDS = {"scoring_points", "expectations", "purpose"}
@@ -52,6 +52,7 @@ class Question:
     answer: str
     analysis: Analysis = field(default_factory=Analysis)
     levels: tuple[tuple[int, str], ...] = ()
+    probes: tuple[str, ...] = ()  # 追问: the same follow-ups for every candidate
     tags: tuple[str, ...] = ()
     group: str | None = None
     roles: tuple[str, ...] = ()
@@ -63,6 +64,8 @@ class Question:
         data = asdict(self)
         data.pop("file")
         data.pop("line")
+        if not data["probes"]:  # so papers built before probes existed still match
+            data.pop("probes")
         blob = json.dumps(data, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -75,6 +78,8 @@ class Question:
             out[f"analysis.scoring_points[{i}]"] = point
         for level, text in self.levels:
             out[f"levels.{level}"] = text
+        for i, probe in enumerate(self.probes):
+            out[f"probes[{i}]"] = probe
         return out
 
 
@@ -399,6 +404,9 @@ def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...
                     continue
                 levels.append((key, check.text(text, _line(raw_levels, key), qid,
                                                f"levels.{key}")))
+    probes = check.text_list(item.get("probes", []), at("probes"), qid, "probes")
+    if "probes" in item and not 2 <= len(probes) <= 3:
+        check.error(f"追问应为 2–3 条，实际为 {len(probes)} 条", at("probes"), qid, "probes")
     group = item.get("group")
     question_roles = (_role_list(check, item["roles"], at("roles"), qid, "roles", roles)
                       if "roles" in item else file_roles)
@@ -415,6 +423,7 @@ def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...
         answer=check.text(item["answer"], at("answer"), qid, "answer", allow_empty=True),
         analysis=analysis,
         levels=tuple(sorted(levels)),
+        probes=probes,
         tags=check.text_list(item.get("tags", []), at("tags"), qid, "tags"),
         group=check.text(group, at("group"), qid, "group") if group is not None else None,
         roles=question_roles,

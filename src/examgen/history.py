@@ -36,6 +36,39 @@ CREATE TABLE IF NOT EXISTS mails (
     sent_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS mails_paper ON mails(paper_id);
+CREATE TABLE IF NOT EXISTS readings (  -- ratings and answers read back (see readings.py)
+    paper_id TEXT NOT NULL,
+    interviewer INTEGER NOT NULL,     -- 1, 2, … as on the paper; 0 = the candidate's grid
+    question TEXT NOT NULL,           -- number on the paper ("1", "2", …) or "recommendation"
+    value TEXT,                       -- "1"–"5", a recommendation, letters; NULL = not rated
+    source TEXT NOT NULL,             -- "scan" or "typed"
+    file TEXT NOT NULL,
+    page INTEGER,
+    recorded TEXT NOT NULL,
+    PRIMARY KEY (paper_id, interviewer, question)
+);
+CREATE TABLE IF NOT EXISTS conflicts (  -- a later reading that differs from the stored one
+    paper_id TEXT NOT NULL,
+    interviewer INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    value TEXT,
+    source TEXT NOT NULL,
+    file TEXT NOT NULL,
+    page INTEGER,
+    recorded TEXT NOT NULL,
+    UNIQUE (paper_id, interviewer, question, value, file, page)
+);
+CREATE TABLE IF NOT EXISTS review (  -- a mark the scanner would not decide: a person does
+    paper_id TEXT NOT NULL,
+    interviewer INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    file TEXT NOT NULL,
+    page INTEGER,
+    image TEXT NOT NULL,
+    recorded TEXT NOT NULL,
+    UNIQUE (paper_id, interviewer, question, file, page)
+);
 """
 
 
