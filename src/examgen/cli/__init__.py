@@ -97,4 +97,5 @@ from . import (  # noqa: E402,F401
     history_commands,
     import_command,
     mail_command,
+    scores_command,
 )
