@@ -96,7 +96,10 @@ class SheetId:
             raise ValueError("not an examgen sheet code")
         _, paper, interviewer, pages, count, layout = parts
         page, _, total = pages.partition("/")
-        sid = cls(paper, int(interviewer), int(page), int(total), int(count), layout)
+        try:
+            sid = cls(paper, int(interviewer), int(page), int(total), int(count), layout)
+        except ValueError:
+            raise ValueError("not an examgen sheet code") from None
         if not paper or not 1 <= sid.page <= sid.pages or sid.count < 0:
             raise ValueError("inconsistent sheet code")
         return sid

@@ -82,7 +82,8 @@ def _print_report(report) -> None:
                    f"{_what(item.question)}，"
                    f"{item.reason}：{item.image}")
     for file, page, message in report.errors:
-        click.echo(f"错误：{_where(file, page)}：{message}，此页未记录", err=True)
+        nothing = "此页未记录" if page else "未记录任何评级"
+        click.echo(f"错误：{_where(file, page)}：{message}，{nothing}", err=True)
     rated = sum(1 for r in report.scores if r.value is not None)
     click.echo(f"共 {len(report.pages)} 页：读到 {rated} 个评级，"
                f"{len(report.review)} 行待人工确认，"
