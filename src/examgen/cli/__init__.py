@@ -97,5 +97,7 @@ from . import (  # noqa: E402,F401
     history_commands,
     import_command,
     mail_command,
+    report_command,
     scores_command,
+    stats_command,
 )
