@@ -2,7 +2,8 @@
 
 One row per paper × interviewer, one column per question number, and the recommendation.
 A blank cell means "not entered yet" and stores nothing (so a half-filled sheet can be
-imported now and again later); `未评` stores an explicit "not rated". A row with any bad
+imported now and again later); `未评` (or `-`, as `scores set` takes it) stores an explicit
+"not rated". A row with any bad
 cell stores nothing at all, so a typo never leaves half a row behind.
 """
 
@@ -191,7 +192,7 @@ def parse_ratings(history: History, path: Path, *, replace: bool = False
             label = f"第 {number} 题"
             if number > len(record.questions):
                 problems.append(f"{label}：试卷 {paper_id} 只有 {len(record.questions)} 道题")
-            elif text == NOT_RATED:
+            elif text in (NOT_RATED, "-", "'-"):
                 cells.append((str(number), None, label))
             elif text in ("1", "2", "3", "4", "5"):
                 cells.append((str(number), text, label))

@@ -98,6 +98,7 @@ from . import (  # noqa: E402,F401
     import_command,
     mail_command,
     report_command,
+    scan_command,
     scores_command,
     stats_command,
 )
