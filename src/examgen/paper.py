@@ -24,6 +24,14 @@ class Paper:
     company: str = ""
     notes: tuple[str, ...] = ()
     bank_fingerprint: str = ""
+    mode: str = "written"  # "written": answered on the sheet; "oral": a live interview
+    minutes_budget: int | None = None  # --minutes: planned by time instead of count
+    interviewers: tuple[str, ...] = ()  # one booklet each, numbered 1… in this order
+    same_questions: bool = False  # every candidate of the round gets these questions
+
+    @property
+    def oral(self) -> bool:
+        return self.mode == "oral"
 
     @property
     def total_points(self) -> int:
@@ -60,9 +68,13 @@ def paper_id(role_id: str, seed: int, day: str, candidate: str, question_ids: li
 
 
 def make_paper(bank: Bank, role_id: str, selection: Selection, seed: int, *,
-               candidate: str = "", day: str | None = None, company: str = "") -> Paper:
+               candidate: str = "", day: str | None = None, company: str = "",
+               mode: str = "written", minutes_budget: int | None = None,
+               interviewers: tuple[str, ...] = (), same_questions: bool = False) -> Paper:
     day = day or Date.today().isoformat()
     ids = [q.id for q in selection.questions]
+    if mode != "written":  # an oral paper of the same questions must not take its files
+        ids.append(f"mode={mode}")
     return Paper(
         id=paper_id(role_id, seed, day, candidate, ids),
         role=bank.role(role_id),
@@ -74,4 +86,8 @@ def make_paper(bank: Bank, role_id: str, selection: Selection, seed: int, *,
         company=company,
         notes=selection.notes,
         bank_fingerprint=bank.fingerprint,
+        mode=mode,
+        minutes_budget=minutes_budget,
+        interviewers=tuple(interviewers),
+        same_questions=same_questions,
     )

@@ -22,8 +22,6 @@ from . import (
     parse_date,
 )
 
-LABELS = {"questions": "题目卷", "answer_key": "面试官用卷",
-          "questions_html": "题目卷 HTML", "answer_key_html": "面试官用卷 HTML"}
 PROGRESS_FROM = 4  # rounds of this many papers or more show a progress bar
 
 
@@ -161,13 +159,14 @@ def _exit_if_unsent(outcomes: list) -> None:
 
 def _render(papers: list[Paper], folder: Path, force: bool, keep_html: bool, renderer,
             as_json: bool) -> list[BuiltPaper]:
-    from ..build import render_papers
+    from ..build import paper_documents, render_papers
 
     show = len(papers) >= PROGRESS_FROM and not as_json and sys.stderr.isatty()
     if not show:
         return render_papers(papers, folder, force=force, keep_html=keep_html,
                              renderer=renderer)
-    with click.progressbar(length=2 * len(papers), label="正在生成试卷", file=sys.stderr) as bar:
+    total = sum(len(paper_documents(p, folder)) for p in papers)
+    with click.progressbar(length=total, label="正在生成试卷", file=sys.stderr) as bar:
         return render_papers(papers, folder, force=force, keep_html=keep_html,
                              renderer=renderer, on_done=lambda: bar.update(1))
 
@@ -184,7 +183,7 @@ def _say_built(built: BuiltPaper, seen: set[str], repeats: list[str]) -> None:
                    + (f"题库不够，本卷仍有 {len(repeats)} 题重复：{'、'.join(repeats)}"
                       if repeats else "本卷全部避开"))
     for key, path in built.files.items():
-        click.echo(f"  {LABELS[key]}：{path}")
+        click.echo(f"  {built.labels[key]}：{path}")
 
 
 def paper_json(paper: Paper, files: dict[str, Path], repeats: list[str]) -> dict[str, Any]:
