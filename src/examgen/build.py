@@ -13,7 +13,7 @@ from .bank import Bank, Role
 from .history import History, PaperRecord
 from .paper import Paper, make_paper
 from .render import Kind, kind_label, render_html
-from .sampling import sample
+from .sampling import choose
 
 
 @dataclass(frozen=True)
@@ -29,16 +29,18 @@ class BuiltPaper:
                 for key, path in self.files.items() if path.suffix == ".pdf"}
 
 
-def new_paper(bank: Bank, role_id: str, count: int, seed: int, *, candidate: str = "",
+def new_paper(bank: Bank, role_id: str, count: int | None, seed: int, *, candidate: str = "",
               day: str | None = None, company: str = "", allow_shortfall: bool = False,
-              penalty: dict[str, int] | None = None, mode: str = "written",
-              interviewers: tuple[str, ...] = (), same_questions: bool = False) -> Paper:
-    """Sample the questions and dress them as a paper (nothing rendered yet)."""
-    selection = sample(bank, role_id, count, seed, allow_shortfall=allow_shortfall,
-                       penalty=penalty)
+              penalty: dict[str, int] | None = None, minutes: int | None = None,
+              mode: str = "written", interviewers: tuple[str, ...] = (),
+              same_questions: bool = False) -> Paper:
+    """Sample the questions (by count, or by time with `minutes`) and dress them as a paper
+    (nothing rendered yet)."""
+    selection = choose(bank, role_id, seed, count=count, minutes=minutes,
+                       allow_shortfall=allow_shortfall, penalty=penalty)
     return make_paper(bank, role_id, selection, seed, candidate=candidate, day=day,
-                      company=company, mode=mode, interviewers=interviewers,
-                      same_questions=same_questions)
+                      company=company, mode=mode, minutes_budget=minutes,
+                      interviewers=interviewers, same_questions=same_questions)
 
 
 @dataclass(frozen=True)

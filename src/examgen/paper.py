@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date as Date
+from pathlib import Path
 
 from .bank import Bank, Question, Role
+from .errors import ExamgenError
 from .sampling import Selection
+
+MAX_INTERVIEWERS = 9
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,15 @@ class Paper:
     def total_minutes(self) -> int:
         return sum(q.minutes for q in self.questions)
 
+    def schedule(self) -> list[tuple[int, str, Question, int]]:
+        """(number, dimension title, question, minute at which it should end) in order:
+        the interviewer's clock for a live interview."""
+        clock, out = 0, []
+        for number, q in enumerate(self.questions, start=1):
+            clock += q.minutes
+            out.append((number, self.dimensions[q.dimension], q, clock))
+        return out
+
     def sections(self) -> list[tuple[str, str, list[tuple[int, Question]]]]:
         """(dimension id, title, [(number, question)]) in print order, numbered 1…N."""
         out: list[tuple[str, str, list[tuple[int, Question]]]] = []
@@ -49,6 +63,18 @@ class Paper:
                 out.append((q.dimension, self.dimensions[q.dimension], []))
             out[-1][2].append((number, q))
         return out
+
+
+def parse_interviewers(text: str, path: Path | None = None,
+                      line: int | None = None) -> tuple[str, ...]:
+    """"王敏,李强、赵磊" → the names in order (commas, 、 or ；); a name twice is an error."""
+    names = tuple(n.strip() for n in re.split(r"[,，、;；]", text) if n.strip())
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ExamgenError(f"面试官 {'、'.join(twice)} 重复出现", path, line)
+    if len(names) > MAX_INTERVIEWERS:
+        raise ExamgenError(f"面试官最多 {MAX_INTERVIEWERS} 位，实际为 {len(names)} 位", path, line)
+    return names
 
 
 def new_seed() -> int:
