@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -237,7 +238,7 @@ def files_json(paper: Paper, files: dict[str, Path]) -> dict[str, Any]:
     """Files by key; with interviewers also "answer_keys" (name → booklet) and
     "consolidation" (the 合议表). "answer_key" is always the first booklet."""
     out: dict[str, Any] = {key: str(path) for key, path in files.items()
-                           if not key.startswith("answer_key_")}
+                           if not re.fullmatch(r"answer_key_\d+(_html)?", key)}
     if paper.interviewers:
         keys = ["answer_key", *(f"answer_key_{n}" for n in range(2, len(paper.interviewers) + 1))]
         out["answer_keys"] = {name: str(files[key])
