@@ -7,16 +7,17 @@ from typing import Literal
 
 import jinja2
 
+from . import sheets
 from .bank import DIFFICULTIES
 from .errors import ExamgenError
+from .layout import RECOMMENDATIONS  # one list: printed and scanned
 from .paper import Paper
 from .resources import templates_dir
 
-Kind = Literal["sheet", "key", "booklet", "panel"]
+Kind = Literal["sheet", "key", "booklet", "panel", "rating"]
 KINDS: dict[str, str] = {"sheet": "题目卷", "key": "面试官用卷", "booklet": "面试官手册",
-                         "panel": "面试合议表"}
+                         "panel": "面试合议表", "rating": "评分卡"}
 ORAL_SHEET = "题本"  # the oral mode's sheet: read along, not written on
-RECOMMENDATIONS = ("强烈推荐", "推荐", "待定", "不推荐")
 _NUMERALS = "一二三四五六七八九十"
 
 
@@ -78,6 +79,7 @@ def _environment() -> jinja2.Environment:
     env.globals.update(difficulty_label=DIFFICULTIES, writing_lines=writing_lines,
                        note_lines=note_lines, anchor_levels=anchor_levels,
                        recommendations=RECOMMENDATIONS, kinds=KINDS)
+    sheets.register(env)
     return env
 
 
