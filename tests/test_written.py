@@ -56,7 +56,8 @@ def test_a_choice_item_loads_with_letters_defaults_and_printed_texts(tmp_path):
     assert (two.correct, two.answer, two.multiple, two.partial, two.points) == (
         ("A", "C"), "A、C", True, True, 4)
     texts = one.texts()
-    assert texts["options.A"] == "c1甲" and texts["options.D"] == "c1丁"
+    assert texts["options.A"] == "c1甲"
+    assert texts["options.D"] == "c1丁"
     assert texts["explanation"] == "c1的解析。"
     assert bank.for_role("tester", "choice") == [one, two]
     assert one not in bank.for_role("tester")  # open questions only, as before
@@ -126,10 +127,12 @@ def test_the_shipped_bank_has_original_choice_items_for_every_role(shipped_bank)
     for role in shipped_bank.roles:
         items = shipped_bank.for_role(role, "choice")
         assert len(items) >= 20, role
-        assert any(q.multiple for q in items) and any(q.partial for q in items)
+        assert any(q.multiple for q in items)
+        assert any(q.partial for q in items)
     letters = Counter(q.correct[0] for q in shipped_bank.questions
                       if q.is_choice and not q.multiple)
-    assert len(letters) == 4 and max(letters.values()) <= 8  # answers not all "B"
+    assert len(letters) == 4
+    assert max(letters.values()) <= 8
 
 
 # --- sampling and build ----------------------------------------------------------------------
@@ -172,7 +175,8 @@ def test_build_choice_and_count_gives_choice_items_first_then_open_questions(
     assert (paper["choice"], paper["mode"]) == (20, "written")
     assert paper["choice_points"] == sum(q["points"] for q in paper["questions"][:20])
     first = paper["questions"][0]
-    assert set(first) >= {"options", "answer", "partial"} and first["answer"]
+    assert set(first) >= {"options", "answer", "partial"}
+    assert first["answer"]
     open_dims = Counter(q["dimension"] for q in paper["questions"][20:])
     assert open_dims == {d: n for d, n in largest_remainder(
         shipped_bank.role("director").mix, 5).items() if n}
@@ -184,7 +188,9 @@ def test_the_history_keeps_what_grading_needs_without_the_bank(written_paper):
     assert record.count == 25
     first, last = record.questions[0], record.questions[-1]
     meta = record.question_meta[first]
-    assert meta["type"] == "choice" and meta["answer"] and meta["options"] >= 2
+    assert meta["type"] == "choice"
+    assert meta["answer"]
+    assert meta["options"] >= 2
     assert set(meta) == {"dimension", "points", "minutes", "type", "answer", "options",
                          "partial"}
     assert "type" not in record.question_meta[last]  # open questions as before
@@ -198,14 +204,17 @@ def test_the_sheet_starts_with_the_answer_grid_then_the_lettered_items(written_p
                  f"{paper['choice_points']}分", "版式G1", "应聘者签名"):
         assert text in grid, text
     assert "多选" in grid
-    assert grid.count("A") >= 20 and grid.count("D") >= 20  # letters inside the bubbles
+    assert grid.count("A") >= 20
+    assert grid.count("D") >= 20
     body = "".join(pages[1:])
-    assert "一、选择题（共20题" in body and "请在答题卡上作答" in body
+    assert "一、选择题（共20题" in body
+    assert "请在答题卡上作答" in body
     first = paper["questions"][0]
     assert f"1.{first['text']}".replace(" ", "") in body
     for letter, option in zip("ABCD", first["options"], strict=False):
         assert f"{letter}.{option}".replace(" ", "") in body
-    assert "二、" in body and paper["questions"][20]["text"].replace(" ", "")[:20] in body
+    assert "二、" in body
+    assert paper["questions"][20]["text"].replace(" ", "")[:20] in body
     assert "答案：" not in body  # the candidate never sees the key
 
 
@@ -218,7 +227,8 @@ def test_the_key_prints_answers_explanations_and_the_choice_scores(written_paper
         item = by_id[q["id"]]
         assert f"答案：{'、'.join(item.correct)}" in text, q["id"]
         assert f"解析：{item.explanation}".replace(" ", "") in text
-    assert "选择题得分" in text and f"选择题合计：/{paper['choice_points']}分" in text
+    assert "选择题得分" in text
+    assert f"选择题合计：/{paper['choice_points']}分" in text
     assert "选择题1–20（见下表）" in text
     # The interviewers' rating sheet rates the open questions only: 21–25.
     assert "版式R1s20" in text
@@ -244,7 +254,8 @@ def test_a_written_block_in_roles_yaml_sets_the_default_mix(tmp_path, runner):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--choice", "3", "--mode", "oral"], "错误：选择题只用于笔试：--choice 不能与 --mode oral 同用"),
+    (["--choice", "3", "--mode", "oral"],
+     "错误：选择题只用于笔试：--choice 不能与 --mode oral 同用"),
     (["--choice", "30"], "错误：选择题数量 30 超过题库中「测试岗」的选择题总数 2"),
     (["--count", "0"], "错误：题量为 0 时须用 --choice 出选择题"),
 ])
@@ -267,4 +278,5 @@ def test_choice_only_paper(tmp_path, runner):
     [paper] = json.loads(result.stdout)["papers"]
     assert [q["id"] for q in paper["questions"]] == ["c1", "c2", "c3"]
     text = squash(page_texts(Path(paper["files"]["questions"]))[1])
-    assert "问答题" not in text and "答题卡" in text
+    assert "问答题" not in text
+    assert "答题卡" in text
