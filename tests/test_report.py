@@ -192,3 +192,21 @@ def test_report_of_single_papers_is_named_after_them(rated, runner, tmp_path):
     data = json.loads(result.stdout)
     assert [e["candidate"] for e in data["ranking"]] == ["张三", "李四"]
     assert data["pdf"].endswith(f"{ids[0]}-{ids[1]}-report.pdf")
+
+
+def test_scanned_sheets_give_the_same_report_as_typed_ones(scoring_round, report_json,
+                                                          tmp_path, runner):
+    from .scoring_round import scanned_sheets
+
+    rnd = copy_round(scoring_round, tmp_path / "h")
+    files = scanned_sheets(rnd, TYPED, tmp_path / "scans")
+    result = runner.invoke(main, ["scan", *map(str, files), "--history", str(rnd["history"])])
+    assert result.exit_code == 0, result.output
+    with History(rnd["history"]) as h:
+        assert {r.source for r in readings(h)} == {"scan"}
+    result = report(runner, rnd, tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.output
+    scanned = json.loads(result.stdout)
+    typed, _ = report_json
+    for key in ("ranking", "interviewers"):
+        assert scanned[key] == typed[key]
