@@ -7,6 +7,7 @@ import json
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from examgen.cli import main
 from examgen.history import History
@@ -131,25 +132,32 @@ def test_the_pdf_reads_as_a_report(report_json, rated):
     _, out = report_json
     pdf = out / f"{rated['round']}-report.pdf"
     pages = page_texts(pdf)
-    first = squash(pages[0])
+    first = squash(pages[0])  # the ranking, on a landscape page
     assert "测试岗岗位面试评估报告" in first
     assert "1王喆堃" in first
-    assert "47.0/50" in first
+    assert "47.0/50（94%）" in first
     assert "2张三" in first
-    assert "面试官评分倾向" in first
-    assert "面试官1" in first
-    assert "适中" in first
+    assert "3李四" in first
+    overview = squash(pages[1])
+    assert "本轮总分" in overview
+    assert "面试官评分倾向" in overview
+    assert "面试官1" in overview
+    assert "适中" in overview  # 3.80 against 3.70: within 0.5
+    assert "计分方法" in overview
     # one page per candidate, in rank order, with the chart's labels as real text
-    assert len(pages) == 4
-    for page, name in zip(pages[1:], ("王喆堃", "张三", "李四"), strict=True):
+    assert len(pages) == 5
+    boxes = [(p.mediabox.width, p.mediabox.height) for p in PdfReader(pdf).pages]
+    assert boxes[0][0] > boxes[0][1]
+    assert all(w < h for w, h in boxes[1:])
+    for page, name in zip(pages[2:], ("王喆堃", "张三", "李四"), strict=True):
         text = squash(page)
         assert f"名·{name}" in text
         assert "本人得分率" in text
         assert "本轮平均" in text
-    zhang = squash(pages[2])
+    zhang = squash(pages[3])
     assert "需合议的题目" in zhang
     assert "第3题" in zhang
-    assert "没有需要合议的题目" in squash(pages[1])
+    assert "没有需要合议的题目" in squash(pages[2])
     assert {f.split("+")[1] for f in embedded_fonts(pdf)} == {
         "Examgen-Sans-SC", "Examgen-Sans-SC-Bold"}
     assert pdf.stat().st_size < 400_000
