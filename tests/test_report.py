@@ -3,6 +3,7 @@ template, gives the ranking and totals a person works out by hand."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -218,3 +219,56 @@ def test_scanned_sheets_give_the_same_report_as_typed_ones(scoring_round, report
     typed, _ = report_json
     for key in ("ranking", "interviewers"):
         assert scanned[key] == typed[key]
+
+
+def test_a_named_panel_with_the_same_questions_needs_no_bank_afterwards(tmp_path, runner):
+    """Oral rounds record interviewers, same questions and each question's points: the
+    template names the interviewers, the report uses the stored points (the bank may be
+    gone) and ranks on raw totals without a standardized score."""
+    import shutil
+
+    from .conftest import balanced_questions, write_bank
+
+    bank = write_bank(tmp_path / "bank", balanced_questions())
+    people = tmp_path / "c.csv"
+    people.write_text("姓名\n甲\n乙\n", encoding="utf-8")
+    history = ["--history", str(tmp_path / "h.sqlite3")]
+    built = runner.invoke(main, ["build", "--role", "tester", "--count", "5", "--seed", "2",
+                                 "--bank", str(bank), "--candidates", str(people),
+                                 "--mode", "oral", "--interviewers", "王敏,李强",
+                                 "--same-questions", "--date", "2026-12-01",
+                                 "--out", str(tmp_path / "papers"), "--json", *history])
+    assert built.exit_code == 0, built.output
+    round_id = json.loads(built.stdout)["round"]["id"]
+    shutil.rmtree(bank)
+    sheet = tmp_path / "r.csv"
+    assert runner.invoke(main, ["scores", "template", round_id, "-o", str(sheet),
+                                *history]).exit_code == 0
+    import csv as _csv
+
+    rows = list(_csv.reader(sheet.read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [
+        ("甲", "1", "王敏"), ("甲", "2", "李强"), ("乙", "1", "王敏"), ("乙", "2", "李强")]
+    values = {("甲", "1"): "55555", ("甲", "2"): "44444", ("乙", "1"): "33333",
+              ("乙", "2"): "22223"}
+    for r in rows[1:]:
+        r[4:9] = values[(r[0], r[2])]
+    rows.append(["乙", rows[3][1], "3", "张三", "4"])  # a third interviewer the panel lacks
+    buffer = io.StringIO()
+    _csv.writer(buffer).writerows(rows)
+    sheet.write_text(buffer.getvalue(), encoding="utf-8-sig")
+    result = runner.invoke(main, ["scores", "import", str(sheet), *history])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"错误：r.csv 第 6 行：试卷 {rows[3][1]} 只有 2 位面试官，"
+                                     "没有第 3 位")
+    result = runner.invoke(main, ["report", round_id, "--out", str(tmp_path / "out"),
+                                  "--json", *history])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    # 甲: (50 + 40) / 2 = 45; 乙: (30 + 4+4+4+4+6 = 22) / 2 = 26
+    assert [(e["candidate"], e["total"]) for e in data["ranking"]] == [("甲", 45.0),
+                                                                       ("乙", 26.0)]
+    assert data["same_questions"] is True
+    assert "standardized" not in data["ranking"][0]
+    assert [(i["number"], i["name"]) for i in data["interviewers"]] == [(1, "王敏"),
+                                                                        (2, "李强")]
