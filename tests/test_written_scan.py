@@ -224,3 +224,36 @@ def test_a_single_answer_item_takes_one_letter_by_hand(written, tmp_path):
                                        str(history), "1=4"])
     assert result.exit_code == 1
     assert "请给出 --interviewer 面试官编号，或用 --grid 填写答题卡（二选一）" in result.stderr
+
+
+def test_the_report_shows_the_written_part_beside_the_interview(written, tmp_path):
+    from .pdftext import page_texts, squash
+
+    history = written.fresh_history(tmp_path)
+    runner = CliRunner()
+    pid = written.paper["id"]
+    first, second = written.keys[0], written.keys[1]
+    marks = [f"{k.number}={k.answer}" for k in written.keys[2:]]
+    marks += [f"{first.number}={wrong_letter(first)}"]  # one wrong, one still pending
+    result = runner.invoke(main, ["scores", "set", pid, "--grid", *marks,
+                                  "--history", str(history)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["scores", "set", pid, "--interviewer", "1", "21=4", "22=3",
+                                  "recommendation=推荐", "--history", str(history)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["report", pid, "--out", str(tmp_path / "report"),
+                                  "--history", str(history), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    [entry] = data["ranking"]
+    full = sum(k.points for k in written.keys)
+    assert entry["written"] == {"score": full - first.points - second.points, "max": full,
+                                "pending": 1, "right": len(written.keys) - 2}
+    # The interview total counts the two open questions only (rated by interviewer 1).
+    assert entry["max"] == 20
+    assert entry["total"] == pytest.approx(4 / 5 * 10 + 3 / 5 * 10)
+    text = "".join(squash(t) for t in page_texts(Path(data["pdf"])))
+    assert "笔试选择题" in text
+    assert "不计入面试总分与名次" in text
+    assert f"第{first.number}题（答{wrong_letter(first)}，正确{first.answer}）" in text
+    assert "1题待人工确认（不计入）" in text

@@ -77,9 +77,14 @@ class WrittenGrade:
     def pending(self) -> int:
         return sum(1 for i in self.items if i.score is None)
 
+    @property
+    def right(self) -> int:
+        """Items answered exactly right."""
+        return sum(1 for i in self.items if i.status == "right")
+
     def to_json(self) -> dict:
         return {"paper": self.paper, "candidate": self.candidate, "score": self.score,
-                "max": self.max_points, "pending": self.pending,
+                "max": self.max_points, "pending": self.pending, "right": self.right,
                 "items": [i.to_json() for i in self.items]}
 
 
