@@ -260,21 +260,27 @@ def already_sent(history: History, paper_id: str, keys: list[str]) -> set[str]:
             if set(keys) <= set(m["attachments"])}
 
 
+HOST_HINT = ("请用 --smtp-host、环境变量 EXAMGEN_SMTP_HOST 或 examgen.toml 中 [smtp] 的 host "
+             "指定（或加 --dry-run 目录，只生成邮件文件）")
+BUILD_HOST_HINT = ("请设置环境变量 EXAMGEN_SMTP_HOST，或在 examgen.toml 的 [smtp] 中写 host"
+                   "（examgen build 没有 --smtp-host 选项）")
+
+
 class _Failure(Exception):
     """Why the connection (and with it every remaining paper) failed."""
 
 
-def check_settings(s: SmtpSettings, to: Sequence[str], *, dry_run: bool = False) -> list[str]:
+def check_settings(s: SmtpSettings, to: Sequence[str], *, dry_run: bool = False,
+                   host_hint: str = HOST_HINT) -> list[str]:
     """Everything that can be checked before building or sending: the recipients, the
-    sender and (unless dry_run) the server settings. Returns the checked recipients."""
+    sender and (unless dry_run) the server settings. Returns the checked recipients.
+    `host_hint` names the ways the calling command can set the server."""
     recipients = split_recipients(to)
     parse_sender(s.envelope_sender)
     if dry_run:
         return recipients
     if not s.host:
-        raise ExamgenError("没有设置邮件服务器：请用 --smtp-host、环境变量 EXAMGEN_SMTP_HOST "
-                           "或 examgen.toml 中 [smtp] 的 host 指定"
-                           "（或加 --dry-run 目录，只生成邮件文件）")
+        raise ExamgenError(f"没有设置邮件服务器：{host_hint}")
     if s.user and not s.password:
         raise ExamgenError(f"设置了登录用户 {s.user}，但没有密码：请设置环境变量 "
                            "EXAMGEN_SMTP_PASSWORD，或写在 examgen.toml 的 [smtp] password 中")

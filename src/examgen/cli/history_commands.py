@@ -80,7 +80,7 @@ def reprint(paper_id: str, out: Path, bank_dir: Path | None, allow_changed: bool
                            "；重印将与原卷不同，如确需重印请加 --allow-changed")
     paper = recorded_paper(record, bank)
     [built] = render_papers([paper], out, force=force)
-    save_papers([built], None)
+    save_papers([built], None, force=force)
     identical = built.sha256() == record.sha256
     if as_json:
         emit_json({"paper": record.id, "identical": identical, "changed_questions": changed,
