@@ -35,15 +35,18 @@ def snapshot(*roots: Path) -> dict[str, tuple[int, str]]:
 
 
 def run(args: list[str], *, env: dict[str, str] | None = None, timeout: float = 60,
-        user: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """`examgen ARGS` in a fresh process, as a user would run it (optionally as `user`)."""
+        user: str | None = None, cwd: Path | None = None,
+        drop: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """`examgen ARGS` in a fresh process, as a user would run it (optionally as `user`),
+    with `env` added to this environment and the variables in `drop` removed."""
     command = [sys.executable, "-m", "examgen", *args]
     if user is not None:
         command = ["setpriv", f"--reuid={user}", "--regid=nogroup", "--clear-groups",
                    *command]
     started = time.monotonic()
-    result = subprocess.run(command, env={**os.environ, **(env or {})}, capture_output=True,
-                            text=True, timeout=timeout, cwd=cwd)
+    environment = {k: v for k, v in {**os.environ, **(env or {})}.items() if k not in drop}
+    result = subprocess.run(command, env=environment, capture_output=True, text=True,
+                            timeout=timeout, cwd=cwd)
     result.seconds = time.monotonic() - started  # type: ignore[attr-defined]
     return result
 

@@ -120,7 +120,16 @@ def config_paths(cwd: Path | None = None) -> list[Path]:
 
 
 def find_config(cwd: Path | None = None) -> Path | None:
-    return next((p for p in config_paths(cwd) if p.is_file()), None)
+    """The first examgen.toml that exists; one we may not look at is an error, not skipped
+    (the papers would otherwise print without the company name, silently)."""
+    for path in config_paths(cwd):
+        try:
+            if path.is_file():
+                return path
+        except OSError as exc:
+            raise ExamgenError(f"无法读取配置文件所在的文件夹（{exc.strerror}）；请检查它的权限",
+                               path) from None
+    return None
 
 
 def load_config(cwd: Path | None = None) -> Config:
@@ -138,6 +147,9 @@ def load_config(cwd: Path | None = None) -> Config:
 
 
 def _read_file(path: Path) -> tuple[str, SmtpSettings]:
+    from .limits import check_file_size
+
+    check_file_size(path, 1024 * 1024, "配置文件")
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
@@ -176,7 +188,11 @@ def _read_file(path: Path) -> tuple[str, SmtpSettings]:
         values["port"] = _check_port(values["port"], f"{path}: smtp.port")
     if values.get("ssl") and values.get("starttls"):
         raise ExamgenError("smtp.ssl 和 smtp.starttls 不能同时为 true，请只留一个", path)
-    return data.get("company", "").strip(), SmtpSettings(**values)
+    from .limits import MAX_OPTION_CHARS, check_text
+
+    company = check_text(data.get("company", "").strip(), "设置 company（公司名称）",
+                         MAX_OPTION_CHARS, file=path)
+    return company, SmtpSettings(**values)
 
 
 def _check_type(path: Path, key: str, value: Any, kind: type) -> None:

@@ -166,8 +166,9 @@ class RoundExists(ExamgenError):
 
 
 def damaged(path: Path, exc: BaseException) -> HistoryError:
+    detail = " ".join(str(exc).replace("*** in database main ***", "").split())[:60]
     return HistoryError(
-        f"历史记录文件已损坏（{exc}），本次没有修改它，也没有写入任何试卷。可用 "
+        f"历史记录文件已损坏（{detail}），本次没有修改它，也没有写入任何试卷。可用 "
         f"sqlite3 {path} .recover 导出能恢复的内容，或用 --history 指定一个新的历史记录文件",
         path)
 

@@ -26,6 +26,7 @@ MAX_TABLE_ROWS = 5_000  # a round of this many candidates is already unusual
 MAX_CELL_CHARS = 10_000  # one CSV field / spreadsheet cell
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # the sum of a zip's (xlsx, docx) unpacked members
 MAX_ZIP_MEMBERS = 10_000
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a document given to `examgen import`
 
 # Command-line options and the fields they fill
 MAX_NAME_CHARS = 100  # a candidate's name, id or email

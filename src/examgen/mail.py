@@ -240,16 +240,21 @@ def to_bytes(msg: EmailMessage) -> bytes:
 
 
 def find_papers(history: History, ids: Sequence[str]) -> list[PaperRecord]:
-    """Papers by id; an id that is an interview round (R-…) stands for all its papers."""
+    """Papers by id; an id that is an interview round (R-…) stands for all its papers.
+    A damaged record is refused with its paper id, never guessed at."""
     out: list[PaperRecord] = []
     for raw in ids:
         pid = raw.strip()
-        try:
-            records = [history.get(pid)]
-        except ExamgenError:
-            records = [r for r in history.find() if r.round and r.round == pid]
+        record = history.existing(pid)
+        if record is not None:
+            records = [record]
+        else:
+            before = len(history.skipped)
+            records = history.find(round_id=pid) if pid else []
+            if len(history.skipped) > before:
+                raise ExamgenError(history.skipped[before] + "，这一轮不发送", history.path)
             if not records:
-                raise
+                history.get(pid)  # raises: not in the history
         out += [r for r in records if r.id not in {o.id for o in out}]
     return out
 
@@ -335,8 +340,12 @@ def _write_eml(jobs: list[tuple[MailOutcome, PaperRecord, list[str], bytes]],
     for outcome, record, _, data in jobs:
         outcome.eml = folder / f"{UNSAFE_IN_NAME.sub('_', record.id)}.eml"
         files[outcome.eml] = data
+    for path in files:
+        if path.exists() or path.is_symlink():
+            raise ExamgenError("邮件文件已存在，不会覆盖（请换一个 --dry-run 文件夹，或先删除它）",
+                               path)
     if files:
-        write_atomically(files)
+        write_atomically(files, replace=False)
 
 
 def _deliver(jobs: list[tuple[MailOutcome, PaperRecord, list[str], bytes]],
@@ -356,8 +365,11 @@ def _deliver(jobs: list[tuple[MailOutcome, PaperRecord, list[str], bytes]],
                                   for a in pending if a in exc.recipients]
                 continue
             except smtplib.SMTPSenderRefused as exc:
-                outcome.error = (f"发件人 {envelope_from} 被邮件服务器拒绝"
-                                 f"（{_reply(exc.smtp_code, exc.smtp_error, s)}）")
+                if _too_large(exc.smtp_code, exc.smtp_error):
+                    outcome.error = _size_reason(exc.smtp_code, exc.smtp_error, data, s)
+                else:
+                    outcome.error = (f"发件人 {envelope_from} 被邮件服务器拒绝"
+                                     f"（{_reply(exc.smtp_code, exc.smtp_error, s)}）")
                 continue
             except smtplib.SMTPServerDisconnected:
                 reason = f"邮件服务器 {s.host} 中途断开了连接，未发送"
@@ -366,7 +378,9 @@ def _deliver(jobs: list[tuple[MailOutcome, PaperRecord, list[str], bytes]],
                 return
             except smtplib.SMTPResponseException as exc:
                 reply = _reply(exc.smtp_code, exc.smtp_error, s)
-                outcome.error = f"邮件服务器拒收这封邮件（{reply}）"
+                outcome.error = (_size_reason(exc.smtp_code, exc.smtp_error, data, s)
+                                 if _too_large(exc.smtp_code, exc.smtp_error)
+                                 else f"邮件服务器拒收这封邮件（{reply}）")
                 continue
             except (smtplib.SMTPException, OSError) as exc:
                 reason = f"与邮件服务器 {s.host} 的连接出错（{_os_reason(exc)}），未发送"
@@ -467,6 +481,17 @@ def _exc_reply(exc: smtplib.SMTPException, s: SmtpSettings) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         return _reply(exc.smtp_code, exc.smtp_error, s)
     return _scrub(" ".join(str(exc).split()), s)
+
+
+def _too_large(code: int, text: bytes | str) -> bool:
+    """552 (exceeded storage allocation) or a 452/552 that says the message is too big."""
+    words = (text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)).lower()
+    return code == 552 or (code in (452, 552, 554) and "size" in words)
+
+
+def _size_reason(code: int, text: bytes | str, data: bytes, s: SmtpSettings) -> str:
+    return (f"邮件太大，邮件服务器拒收（这封邮件约 {len(data) // 1024} KB；"
+            f"{_reply(code, text, s)}）；不加 --with-sheet 可以小一些，或请管理员放宽大小限制")
 
 
 def _recipient_reason(code: int, text: bytes | str, s: SmtpSettings) -> str:

@@ -35,6 +35,10 @@ def handle_errors(func):
         except ExamgenError as exc:
             click.echo(f"错误：{exc}", err=True)
             sys.exit(1)
+        except OSError as exc:  # the file system said no somewhere we did not expect
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"错误：{where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
 
     return wrapper
 

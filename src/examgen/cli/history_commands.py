@@ -27,8 +27,10 @@ def history(role: str | None, candidate: str | None, history_path: Path | None,
     with History(history_path) as store:
         records = store.find(role=role, candidate=candidate)
         mails = {r.id: store.mails(r.id) for r in records}
+    for problem in store.skipped:
+        click.echo(f"警告：{problem}，已跳过（其余记录照常列出）", err=True)
     if as_json:
-        emit_json({"history": str(store.path), "papers": [
+        emit_json({"history": str(store.path), "skipped": store.skipped, "papers": [
             {**r.to_json(), "mails": mails[r.id]} for r in records]})
         return
     if not records:
