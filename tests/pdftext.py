@@ -23,3 +23,15 @@ def embedded_fonts(path: Path) -> set[str]:
         for font in page["/Resources"]["/Font"].values():
             names.add(str(font.get_object()["/BaseFont"]))
     return names
+
+
+def bundled_html(body: str, css: str = "") -> str:
+    """A document that prints only through the bundled fonts (CI has no system fonts, and
+    Pango crashes when a document names no font it can find)."""
+    from examgen.fonts import FAMILY
+    from examgen.pdf import font_urls
+
+    faces = "".join(f'@font-face{{font-family:"{FAMILY}";font-weight:{weight};'
+                    f'src:url("{url}")}}' for weight, url in font_urls().items())
+    return (f"<html><head><style>{faces}html{{font-family:\"{FAMILY}\"}}{css}</style>"
+            f"</head><body>{body}</body></html>")

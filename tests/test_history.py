@@ -18,6 +18,8 @@ from examgen.history import History, default_history_path
 from examgen.pdf import Renderer
 from examgen.resources import default_bank_dir
 
+from .pdftext import bundled_html
+
 
 @pytest.fixture
 def built(runner, tmp_path):
@@ -138,7 +140,7 @@ def test_concurrent_builds_never_lose_a_record(tmp_path):
 def test_renderer_removes_weasyprints_temporary_folders_even_after_a_killed_worker():
     renderer = Renderer(workers=2)
     tmpdir = Path(renderer._tmpdir)
-    renderer.render(["<p>warm</p>"])
+    renderer.render([bundled_html("<p>warm</p>")])
     worker = next(iter(renderer._pool._processes.values()))
     os.kill(worker.pid, signal.SIGKILL)
     worker.join(timeout=10)

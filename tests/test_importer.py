@@ -33,6 +33,8 @@ from examgen.importer import (
 )
 from examgen.resources import default_bank_dir
 
+from .pdftext import bundled_html
+
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 SHIPPED = yaml.safe_load((default_bank_dir() / "roles.yaml").read_text(encoding="utf-8"))
 DIMENSIONS: dict[str, str] = SHIPPED["dimensions"]
@@ -72,14 +74,55 @@ def write_docx(text: str, path: Path) -> Path:
     return path
 
 
+def private_use_font(chars: str) -> str:
+    """A data: URL of a tiny font drawing a box for each of `chars`: what a site's own
+    embedded font does for its private-use "garbled" characters, which the bundled fonts
+    (rightly) lack. Without it WeasyPrint writes .notdef glyphs through a custom CMap, and
+    pypdf then misreads every character of the page's font."""
+    import base64
+
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    def box(filled: bool):
+        pen = TTGlyphPen(None)
+        if filled:
+            for point in ((100, 0), (100, 800), (900, 800), (900, 0)):
+                (pen.lineTo if pen.points else pen.moveTo)(point)
+            pen.closePath()
+        return pen.glyph()
+
+    names = [".notdef"] + [f"uni{ord(c):04X}" for c in chars]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({ord(c): f"uni{ord(c):04X}" for c in chars})
+    builder.setupGlyf({name: box(name != ".notdef") for name in names})
+    builder.setupHorizontalMetrics({name: (1000, 0) for name in names})
+    builder.setupHorizontalHeader(ascent=880, descent=-120)
+    builder.setupNameTable({"familyName": "Site Private", "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWinAscent=880,
+                     usWinDescent=120)
+    builder.setupPost()
+    buffer = io.BytesIO()
+    builder.save(buffer)
+    return "data:font/ttf;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
 def write_pdf(text: str, path: Path) -> Path:
-    """One paragraph per line, laid out on A4 with the bundled font: long lines wrap."""
+    """One paragraph per line, laid out on A4 with the bundled font (and, for the private-use
+    characters of a garbled passage, a font of the "site"): long lines wrap."""
+    from examgen.fonts import missing_characters
     from examgen.pdf import html_to_pdf
 
+    css = "@page{size:A4;margin:2cm}body{font-size:10.5pt}p{margin:0 0 .3em}"
+    private = "".join(c for c in missing_characters(text) if c.strip())
+    if private:
+        url = private_use_font(private)
+        css += (f'@font-face{{font-family:"Site Private";src:url("{url}")}}'
+                'html{font-family:"Examgen Sans SC","Site Private"}')
     body = "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n"))
-    pdf, _ = html_to_pdf("<html><head><style>@page{size:A4;margin:2cm}"
-                         "body{font-family:'Examgen Sans SC';font-size:10.5pt}"
-                         f"p{{margin:0 0 .3em}}</style></head><body>{body}</body></html>")
+    pdf, warnings = html_to_pdf(bundled_html(body, css))
+    assert warnings == []
     path.write_bytes(pdf)
     return path
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import faulthandler
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
+import examgen.pdf
+from examgen.cli import main
 from examgen.errors import ExamgenError
-from examgen.pdf import _fetcher_class, check_free, html_to_pdf, write_atomically
-from examgen.resources import fonts_dir, templates_dir
+from examgen.pdf import Renderer, _fetcher_class, check_free, html_to_pdf, write_atomically
+from examgen.resources import default_bank_dir, fonts_dir, templates_dir
 
-from .pdftext import page_texts
+from .pdftext import bundled_html, embedded_fonts, page_texts
 
 
 @pytest.fixture
@@ -37,8 +46,8 @@ def test_fetcher_refuses_everything_else(fetcher, url):
 def test_a_template_cannot_pull_a_local_file_into_the_pdf(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOPSECRET", encoding="utf-8")
-    html = (f'<link rel="stylesheet" href="{secret.as_uri()}">'
-            f'<iframe src="{secret.as_uri()}"></iframe><p>hello</p>')
+    html = bundled_html(f'<link rel="stylesheet" href="{secret.as_uri()}">'
+                        f'<iframe src="{secret.as_uri()}"></iframe><p>hello</p>')
     data, warnings = html_to_pdf(html)
     out = tmp_path / "x.pdf"
     out.write_bytes(data)
@@ -62,3 +71,59 @@ def test_check_free_refuses_existing_files_unless_forced(tmp_path):
     with pytest.raises(ExamgenError, match="已存在"):
         check_free([path], force=False)
     check_free([path], force=True)
+
+
+def _crash_on_key(html: str) -> tuple[bytes, list[str]]:
+    """Lays out like html_to_pdf, but a worker given the answer key dies of a segfault, as
+    Pango does on a machine without fonts."""
+    if 'class="key"' in html or html == "crash":
+        faulthandler.disable()  # pytest's dump of the worker's stack would only be noise
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return html_to_pdf(html)
+
+
+def test_a_crashed_render_worker_becomes_one_error_and_the_renderer_still_closes(monkeypatch):
+    monkeypatch.setattr(examgen.pdf, "html_to_pdf", _crash_on_key)
+    renderer = Renderer(workers=2)
+    tmpdir = Path(renderer._tmpdir)
+    with pytest.raises(ExamgenError, match="生成 PDF 的进程意外退出"):
+        renderer.render([bundled_html("<p>好</p>"), "crash"])
+    with pytest.raises(ExamgenError, match="生成 PDF 的进程意外退出"):
+        renderer.render([bundled_html("<p>再来</p>")])  # a broken pool stays an error
+    renderer.close()
+    renderer.close()
+    assert not tmpdir.exists()
+
+
+def test_a_build_whose_worker_crashes_says_so_in_one_line_and_writes_nothing(
+        runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(examgen.pdf, "html_to_pdf", _crash_on_key)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # workers, even on a one-core machine
+    out = tmp_path / "papers"
+    result = runner.invoke(main, ["build", "--role", "director", "--count", "5", "--seed", "1",
+                                  "--out", str(out), "--bank", str(default_bank_dir())])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "错误：生成 PDF 的进程意外退出（内存不足或被终止），未写入任何文件"]
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_a_machine_without_any_fonts_prints_the_same_paper_and_says_nothing(tmp_path):
+    """A slim container has no fonts at all: the bundled ones must carry every page, with
+    neither a Pango complaint nor WeasyPrint's warning about missing system fonts."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f"<fontconfig><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    out = tmp_path / "papers"
+    done = subprocess.run(
+        [sys.executable, "-m", "examgen", "build", "--role", "director", "--count", "4",
+         "--seed", "3", "--out", str(out), "--history", str(tmp_path / "h.sqlite3"),
+         "--bank", str(default_bank_dir())],
+        env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    for pdf in sorted(out.glob("*.pdf")):
+        fonts = embedded_fonts(pdf)
+        assert fonts
+        assert all(name.partition("+")[2].startswith("Examgen-Sans-SC") for name in fonts)
+        assert "面试" in "".join(page_texts(pdf))

@@ -17,7 +17,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -101,6 +101,13 @@ class PaperRecord:
     email: str = ""
     round: str = ""
     created: str = ""  # when it was recorded (UTC); never printed on the paper
+    # Added for live interviews; the defaults are what records written before mean.
+    mode: str = "written"  # "written" or "oral"
+    minutes_budget: int | None = None  # --minutes, when the paper was planned by time
+    interviewers: list[str] = field(default_factory=list)  # interviewer N = position N (1-based)
+    same_questions: bool = False  # the round gave every candidate the same questions
+    # question id → {"dimension", "points", "minutes"}: what scoring needs from the bank
+    question_meta: dict[str, dict] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -390,7 +397,7 @@ class History:
 
 
 _TYPES = {"str": str, "int": int, "bool": bool, "list[str]": list,
-          "dict[str, str]": dict}
+          "dict[str, str]": dict, "dict[str, dict]": dict}
 
 
 def parse_record(text: str) -> PaperRecord:
@@ -405,7 +412,7 @@ def parse_record(text: str) -> PaperRecord:
     missing = []
     for f in dataclasses.fields(PaperRecord):
         if f.name not in data:
-            if f.default is dataclasses.MISSING:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                 missing.append(f.name)
             continue
         kind = _TYPES.get(str(f.type))

@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -19,6 +20,7 @@ _log = logging.getLogger("weasyprint")
 
 
 def _fetcher_class():
+    import_weasyprint()
     from weasyprint.urls import URLFetcher
 
     class LocalFetcher(URLFetcher):
@@ -46,6 +48,14 @@ def _fetcher_class():
     return LocalFetcher
 
 
+def import_weasyprint() -> None:
+    """Import WeasyPrint without its warning about a machine with no system fonts (a slim
+    container, CI): every template brings its own fonts, so the papers are the same."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
+        import weasyprint  # noqa: F401
+
+
 def font_urls() -> dict[str, str]:
     from .fonts import font_paths
 
@@ -55,17 +65,18 @@ def font_urls() -> dict[str, str]:
 def html_to_pdf(html: str) -> tuple[bytes, list[str]]:
     """Lay out one document: the PDF bytes (no timestamps: reproducible) and WeasyPrint's
     warnings, collected here because this may run in a worker process."""
+    import_weasyprint()
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    warnings: list[str] = []
-    handler = capture_warnings(warnings.append)
+    logged: list[str] = []
+    handler = capture_warnings(logged.append)
     try:
         fetcher = _fetcher_class()([templates_dir(), fonts_dir()])
         font_config = FontConfiguration()
         document = HTML(string=html, base_url=templates_dir().as_uri() + "/",
                         url_fetcher=fetcher)
-        return document.write_pdf(font_config=font_config), warnings
+        return document.write_pdf(font_config=font_config), logged
     finally:
         _log.removeHandler(handler)
 
@@ -75,7 +86,7 @@ def _warm_worker(tmpdir: str) -> None:
     folder (removed when the renderer closes, even if a worker was killed), and the
     import is paid while the parent is still loading the bank."""
     tempfile.tempdir = tmpdir
-    import weasyprint  # noqa: F401
+    import_weasyprint()
 
 
 def _ready() -> None:
