@@ -226,3 +226,16 @@ def test_a_build_killed_between_its_renames_does_not_block_the_rerun(tmp_path, b
     [record] = records(tmp_path / "h.sqlite3")
     for key, path in record.files.items():
         assert Path(path).exists(), key
+
+
+def test_concurrent_builds_for_one_candidate_never_repeat_a_question(tmp_path):
+    bank = write_bank(tmp_path / "bank", balanced_questions(4))
+    env = {**os.environ, "EXAMGEN_HISTORY": str(tmp_path / "h.sqlite3")}
+    procs = [_popen(["build", "--role", "tester", "--count", "3", "--seed", str(seed),
+                     "--date", "2026-12-02", "--candidate", "张三", "--bank", str(bank),
+                     "--out", str(tmp_path / "p")], env) for seed in (1, 2, 3)]
+    for proc in procs:
+        assert proc.wait(timeout=180) == 0, proc.stderr.read()
+    issued = [q for r in records(tmp_path / "h.sqlite3") for q in r.questions]
+    assert len(issued) == 9
+    assert len(set(issued)) == 9  # what one build gave 张三, the others avoided

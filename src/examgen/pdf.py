@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Sequence
@@ -81,12 +83,36 @@ def html_to_pdf(html: str) -> tuple[bytes, list[str]]:
         _log.removeHandler(handler)
 
 
-def _warm_worker(tmpdir: str) -> None:
+def _warm_worker(tmpdir: str, parent: int | None = None) -> None:
     """Runs once in each worker: WeasyPrint's temporary font folders go to our own
     folder (removed when the renderer closes, even if a worker was killed), and the
-    import is paid while the parent is still loading the bank."""
+    import is paid while the parent is still loading the bank.
+
+    A worker lives only as long as its parent: Ctrl-C is the parent's to handle (no
+    worker traceback), SIGTERM and SIGHUP simply end it, and on Linux the kernel kills it
+    when the parent dies, however it dies (so no orphan keeps a pipe open)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _die_with_parent()
+    if parent is not None and os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
     tempfile.tempdir = tmpdir
     import_weasyprint()
+
+
+def _die_with_parent() -> None:
+    """PR_SET_PDEATHSIG: SIGKILL this process when its parent exits (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _ready() -> None:
@@ -104,7 +130,7 @@ class Renderer:
             self._tmpdir = tempfile.mkdtemp(prefix="examgen-")
             self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("fork"),
                                              initializer=_warm_worker,
-                                             initargs=(self._tmpdir,))
+                                             initargs=(self._tmpdir, os.getpid()))
             self._pool.submit(_ready)  # start every worker now, not at the first document
 
     def render(self, htmls: Sequence[str],
@@ -123,10 +149,12 @@ class Renderer:
                                "未写入任何文件") from None
         return results
 
-    def close(self) -> None:
+    def close(self, *, stop: bool = False) -> None:
+        """Shut the workers down; `stop` (an error or a signal is on its way out) kills
+        them at once instead of letting a document in progress finish."""
         if self._pool is not None:
             workers = list(getattr(self._pool, "_processes", {}).values())
-            if any(w.exitcode is not None for w in workers):
+            if stop or any(w.exitcode is not None for w in workers):
                 # A killed worker may have died holding the task queue's lock: stop the
                 # others too rather than wait for them forever.
                 for worker in workers:
@@ -140,8 +168,8 @@ class Renderer:
     def __enter__(self) -> Renderer:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        self.close(stop=exc_type is not None)
 
 
 def check_free(paths: Sequence[Path] | dict[Path, bytes], force: bool) -> None:
