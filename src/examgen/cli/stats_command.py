@@ -9,7 +9,6 @@ import click
 from ..history import History
 from . import emit_json, handle_errors, history_option, main
 
-
 LABELS = {"mean": "平均", "sd": "标准差", "item_rest": "与其余题相关", "alpha": "alpha"}
 
 
