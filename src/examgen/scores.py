@@ -49,9 +49,10 @@ def set_scores(history: History, paper_id: str, interviewer: int, items: list[st
 
 
 def set_grid(history: History, paper_id: str, items: list[str]
-             ) -> list[tuple[int, str | None, str | None]]:
+             ) -> list[tuple[int, str | None, str | None, bool]]:
     """Store a person's reading of answer-grid rows (`3=AC`, `5=-` for left blank), all or
-    none, settling their review items. Returns (question, old, new) per item."""
+    none, settling their review items. Returns (question, old, new, had a reading) per
+    item."""
     from .grading import choice_keys, parse_marks
 
     record = history.get(paper_id)
@@ -62,7 +63,7 @@ def set_grid(history: History, paper_id: str, items: list[str]
     before = {r.question: r.value for r in readings(history, [paper_id])
               if r.interviewer == GRID}
     store(history, [Reading(paper_id, GRID, q, v, "typed") for q, v in parsed], replace=True)
-    return [(int(q), before.get(q), v) for q, v in parsed]
+    return [(int(q), before.get(q), v, q in before) for q, v in parsed]
 
 
 def _question(q: str) -> int | str:

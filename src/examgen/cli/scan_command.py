@@ -156,12 +156,14 @@ def _set_grid(paper_id: str, items: list[str], history_path: Path | None,
         changes = set_grid(store, paper_id, items)
         result = grade(store.get(paper_id), stored(store, [paper_id]))
     if as_json:
-        emit_json({"paper": paper_id, "grid": [{"question": q, "marked": new, "was": old}
-                                               for q, old, new in changes],
+        emit_json({"paper": paper_id, "grid": [{"question": q, "marked": new, "was": old,
+                                                "was_read": had}
+                                               for q, old, new, had in changes],
                    "written": result.to_json()})
         return
-    for question, old, new in changes:
-        before = f"（原为 {old or '未涂'}）" if old != new else "（未变）"
+    for question, old, new, had in changes:
+        before = ("（此前未读到）" if not had else
+                  "（未变）" if old == new else f"（原为 {old or '未涂'}）")
         click.echo(f"已记录：试卷 {paper_id} 答题卡 第 {question} 题 {new or '未涂'}{before}")
     waiting = f"，{result.pending} 题待确认" if result.pending else ""
     click.echo(f"选择题得分 {_num(result.score)} / {_num(result.max_points)}{waiting}")
