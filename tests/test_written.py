@@ -280,3 +280,19 @@ def test_choice_only_paper(tmp_path, runner):
     text = squash(page_texts(Path(paper["files"]["questions"]))[1])
     assert "问答题" not in text
     assert "答题卡" in text
+
+
+def test_roles_lists_choice_items_and_the_written_default(tmp_path, runner):
+    root = choice_bank(tmp_path, choice("c1", "motivation"), choice("c2"), choice("c3"))
+    roles = yaml.safe_load((root / "roles.yaml").read_text(encoding="utf-8"))
+    roles["roles"]["tester"]["written"] = {"choice": 3}
+    (root / "roles.yaml").write_text(yaml.safe_dump(roles, allow_unicode=True), "utf-8")
+    result = runner.invoke(main, ["roles", "--bank", str(root), "--json"])
+    assert result.exit_code == 0, result.output
+    [role] = json.loads(result.stdout)["roles"]
+    assert role["questions"] == {"motivation": 6, "knowledge": 6, "situational": 6}
+    assert role["choice"] == {"motivation": 1, "knowledge": 2, "situational": 0}
+    assert role["written"] == {"choice": 3, "open": 0}
+    text = runner.invoke(main, ["roles", "--bank", str(root)]).stdout
+    assert "tester  测试岗  共 18 题，另有选择题 3 道" in text
+    assert "笔试默认：选择题 3 道、问答题 0 道" in text
