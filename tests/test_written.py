@@ -257,7 +257,6 @@ def test_a_written_block_in_roles_yaml_sets_the_default_mix(tmp_path, runner):
     (["--choice", "3", "--mode", "oral"],
      "错误：选择题只用于笔试：--choice 不能与 --mode oral 同用"),
     (["--choice", "30"], "错误：选择题数量 30 超过题库中「测试岗」的选择题总数 2"),
-    (["--count", "0"], "错误：题量为 0 时须用 --choice 出选择题"),
 ])
 def test_bad_written_options_are_one_line_errors(tmp_path, runner, args, message):
     root = choice_bank(tmp_path, choice("c1"), choice("c2"))
@@ -265,6 +264,15 @@ def test_bad_written_options_are_one_line_errors(tmp_path, runner, args, message
                                   "--out", str(tmp_path / "out"), *args])
     assert result.exit_code == 1
     assert result.stderr.strip() == message
+    assert not (tmp_path / "out").exists()
+
+
+def test_count_0_without_choice_items_is_a_usage_error(tmp_path, runner):
+    root = choice_bank(tmp_path, choice("c1"))
+    result = runner.invoke(main, ["build", "--role", "tester", "--bank", str(root),
+                                  "--count", "0", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "Invalid value for '--count': 题量为 0 时须用 --choice 出选择题" in result.stderr
     assert not (tmp_path / "out").exists()
 
 

@@ -218,8 +218,8 @@ def written_mix(role: Role, mode: str, choice: int | None, count: int | None,
         choice = mix.choice if mix else 0
     if count is None and minutes is None:
         count = mix.open if mix else 20
-    if count == 0 and not choice:
-        raise ExamgenError("题量为 0 时须用 --choice 出选择题")
+    if count == 0 and not choice:  # a usage error, like any other count below 1
+        raise click.BadParameter("题量为 0 时须用 --choice 出选择题", param_hint="'--count'")
     return choice, count
 
 
