@@ -1,148 +1,78 @@
-"""How the printed pages look: ink inside the margins, and a key that keeps each question's
-number, anchors and score box together (a page that continues a question says which)."""
+"""The sheet geometry that template and scanner share, and the QR code's contents."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
+import cv2
 import pytest
 
-from examgen.bank import Bank, load_bank
-from examgen.build import new_paper, render_papers, save_papers
-from examgen.paper import Paper
-from examgen.pdf import Renderer
-
-from .conftest import balanced_questions, write_bank
-from .pdftext import ink_margins, page_fragments, page_texts, squash
-
-COMPANY = "示例科技（华东）信息服务有限公司"
-SIDE_MM = 15.5  # the text column starts 16 mm from either side
-EDGE_MM = 8.0  # printers lose the outer 8 mm or so
+from examgen import layout
+from examgen.layout import SheetId
 
 
-@dataclass(frozen=True)
-class Printed:
-    paper: Paper
-    sheet: Path
-    key: Path
+def test_printed_marker_bits_are_opencvs_aruco_markers():
+    dictionary = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, layout.MARKER_DICTIONARY))
+    for marker_id, rows in layout.MARKER_BITS.items():
+        image = cv2.aruco.generateImageMarker(dictionary, marker_id, 6)
+        assert ["".join("#" if v == 0 else "." for v in row) for row in image] == list(rows)
 
 
-def print_papers(bank: Bank, specs: list[tuple[str, int, int]], out: Path) -> list[Printed]:
-    papers = [new_paper(bank, role, count, seed, candidate="欧阳喆堃", day="2026-12-01",
-                        company=COMPANY) for role, count, seed in specs]
-    with Renderer() as renderer:
-        built = render_papers(papers, out, renderer=renderer)
-    save_papers(built, None)
-    return [Printed(b.paper, b.files["questions"], b.files["answer_key"]) for b in built]
+def test_markers_sit_in_the_four_corners_inside_the_printable_area():
+    corners = layout.markers()
+    assert [m[0] for m in corners] == [0, 1, 2, 3]
+    for _, x, y in corners:
+        assert x >= 5
+        assert x + layout.MARKER_SIZE <= layout.PAGE_W - 5
+        assert y >= 5
+        assert y + layout.MARKER_SIZE <= layout.PAGE_H - 5
 
 
-@pytest.fixture(scope="module")
-def shipped_papers(shipped_bank, tmp_path_factory) -> list[Printed]:
-    """A 20-question paper for every shipped role (seed 7), and the director's seed 11."""
-    specs = [(role, 20, 7) for role in shipped_bank.roles] + [("director", 20, 11)]
-    return print_papers(shipped_bank, specs, tmp_path_factory.mktemp("layout"))
+def test_twenty_questions_fit_one_sheet_and_more_go_onto_a_second():
+    [one] = layout.rating_sheets("D-1", 1, 20)
+    assert [r.key for r in one.questions] == [str(n) for n in range(1, 21)]
+    assert one.recommendation is not None
+    first, second = layout.rating_sheets("D-1", 2, 23)
+    assert [r.key for r in first.questions] == [str(n) for n in range(1, 21)]
+    assert first.recommendation is None
+    assert [r.key for r in second.questions] == ["21", "22", "23"]
+    assert second.recommendation is not None
+    assert (first.sheet.page, first.sheet.pages, second.sheet.page) == (1, 2, 2)
+    assert second.questions[0].y == first.questions[0].y  # every sheet starts at the top
 
 
-@pytest.fixture(scope="module")
-def long_question_paper(tmp_path_factory) -> Printed:
-    """A bank whose one question has an answer longer than a page."""
-    root = tmp_path_factory.mktemp("long")
-    questions = balanced_questions(1)
-    for q in questions:
-        if q["id"] == "knowledge-medium-0":
-            q["answer"] = "\n".join(f"{i}. 第{i}条要点：结合具体案例说明做法、依据和结果，"
-                                    "并说明如何复盘改进。" for i in range(1, 70))
-    bank = load_bank(write_bank(root / "bank", questions))
-    [printed] = print_papers(bank, [("tester", 5, 1)], root / "papers")
-    return printed
+def test_rows_never_overlap_each_other_the_recommendation_or_the_signature():
+    [page] = layout.rating_sheets("D-1", 1, 20)
+    boxes = [r.box for r in page.rows]
+    for above, below in zip(boxes, boxes[1:], strict=False):
+        assert above[3] <= below[1] + 1e-9
+    assert boxes[-1][3] < layout.SIGNATURE_Y - 5
+    for row in page.rows:
+        xs = [b.x for b in row.bubbles]
+        assert min(b - a for a, b in zip(xs, xs[1:], strict=False)) > 2 * layout.BUBBLE_R + 4
 
 
-def test_every_page_of_every_paper_keeps_its_ink_inside_the_margins(shipped_papers):
-    for printed in shipped_papers:
-        for path in (printed.sheet, printed.key):
-            for number, (left, top, right, bottom) in enumerate(ink_margins(path), start=1):
-                where = f"{path.name} 第 {number} 页"
-                assert min(left, right) >= SIDE_MM, (where, left, right)
-                assert min(top, bottom) >= EDGE_MM, (where, top, bottom)
+def test_recommendation_row_offers_the_four_labels():
+    [page] = layout.rating_sheets("D-1", 1, 3)
+    rec = page.recommendation
+    assert [b.value for b in rec.bubbles] == ["强烈推荐", "推荐", "待定", "不推荐"]
+    assert rec.key == "recommendation"
 
 
-def question_pages(printed: Printed) -> list[dict[str, int]]:
-    """Per question: the page (0-based) of its number heading, anchors and score box."""
-    pages = [squash(text) for text in page_texts(printed.key)]
-
-    def page_of(needle: str, start: int = 0) -> int:
-        """The first page from `start` on that holds `needle`."""
-        found = [i for i, text in enumerate(pages) if i >= start and needle in text]
-        assert found, (printed.key.name, needle)
-        return found[0]
-
-    out = []
-    for number, q in enumerate(printed.paper.questions, start=1):
-        levels = dict(q.levels)
-        closing = q.analysis.purpose or q.analysis.expectations or ""
-        heading = page_of(f"{number}.{squash(q.question)[:15]}")
-        out.append({
-            "heading": heading,
-            "end": page_of(squash(closing)[-15:], heading) if closing else -1,
-            "anchors": page_of(squash(levels[max(levels)])[:15], heading),
-            "score": page_of(f"第{number}题评级"),
-        })
-    return out
+def test_qr_text_round_trips_and_names_paper_interviewer_page_and_layout():
+    sid = SheetId("D-20261201-ABC123", 2, 1, 2, 23, "R1")
+    assert sid.encode() == "EXG1|D-20261201-ABC123|2|1/2|23|R1"
+    assert SheetId.decode(sid.encode()) == sid
+    assert layout.page_layout(sid).sheet == sid
 
 
-def continued_question(printed: Printed) -> list[int | None]:
-    """Per page of the key: N when its first line (under the running header) is N（续）."""
-    out: list[int | None] = []
-    running = {f"试卷编号 {printed.paper.id}"}
-    for fragments in page_fragments(printed.key):
-        body = [f for f in fragments if f not in running and "面试官用卷" not in f]
-        first = body[0] if body else ""
-        out.append(int(first.removesuffix("（续）")) if first.endswith("（续）") else None)
-    return out
+@pytest.mark.parametrize("text", ["https://example.com/", "EXG1|D-1|1|3/2|5|R1",
+                                  "EXG2|D-1|1|1/1|5|R1", "EXG1|D-1|x|1/1|5|R1", ""])
+def test_foreign_or_broken_codes_are_refused(text):
+    with pytest.raises(ValueError, match="sheet code"):
+        SheetId.decode(text)
 
 
-@pytest.fixture(scope="module")
-def keys(shipped_papers) -> list[tuple[Printed, list[dict[str, int]], list[int | None]]]:
-    """Each shipped key read once: where its questions are, which pages continue which."""
-    return [(p, question_pages(p), continued_question(p)) for p in shipped_papers]
-
-
-def test_the_key_keeps_number_anchors_score_box_and_end_of_a_question_on_one_page(keys):
-    for printed, questions, _ in keys:
-        for where in questions:
-            assert where["anchors"] == where["score"], (printed.key.name, where)
-            if where["end"] >= 0:
-                assert where["end"] == where["score"], (printed.key.name, where)
-
-
-def test_a_page_that_continues_a_question_starts_with_its_number(keys):
-    for printed, questions, continued in keys:
-        expected: list[int | None] = [None] * len(continued)
-        for number, where in enumerate(questions, start=1):
-            for page in range(where["heading"] + 1, where["score"] + 1):
-                expected[page] = number
-        assert continued == expected, printed.key.name
-
-
-def test_only_a_question_longer_than_the_rest_of_the_page_breaks(keys):
-    """Director seed 7 and 11 broke 10 of 20 questions before; now only the first one
-    starts on page 1 under the header and goes on to page 2."""
-    for printed, questions, _ in keys:
-        broken = [n for n, where in enumerate(questions, start=1)
-                  if where["heading"] != where["score"]]
-        assert broken in ([], [1]), (printed.key.name, broken)
-
-
-def test_a_question_longer_than_a_page_goes_on_under_its_number(long_question_paper):
-    printed = long_question_paper
-    [where] = [w for w, q in zip(question_pages(printed), printed.paper.questions, strict=True)
-               if q.id == "knowledge-medium-0"]
-    number = printed.paper.questions.index(
-        next(q for q in printed.paper.questions if q.id == "knowledge-medium-0")) + 1
-    assert where["score"] > where["heading"]
-    assert where["anchors"] == where["score"]
-    continued = continued_question(printed)
-    assert [p for p, n in enumerate(continued) if n is not None] == list(
-        range(where["heading"] + 1, where["score"] + 1))
-    assert {continued[p] for p in range(where["heading"] + 1, where["score"] + 1)} == {number}
+def test_unknown_layout_or_wrong_page_count_is_refused():
+    with pytest.raises(ValueError, match="unknown layout"):
+        layout.page_layout(SheetId("D-1", 1, 1, 1, 5, "R9"))
+    with pytest.raises(ValueError, match="page count"):
+        layout.page_layout(SheetId("D-1", 1, 1, 1, 25, "R1"))
