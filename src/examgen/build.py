@@ -85,7 +85,9 @@ def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = 
         files = {FILE_KEYS[k]: path for k, path in target.items()}
         data = {path: results[2 * i + j][0] for j, path in enumerate(target.values())}
         if keep_html:
-            embedded = fonts.embedded_font_urls(documents[2 * i] + documents[2 * i + 1])
+            embedded = fonts.embedded_font_urls(
+                documents[2 * i] + documents[2 * i + 1],
+                pdfs=[results[2 * i][0], results[2 * i + 1][0]])
             for kind, path in html_target.items():
                 files[FILE_KEYS[kind] + "_html"] = path
                 data[path] = render_html(paper, kind, embedded).encode()
