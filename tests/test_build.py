@@ -258,3 +258,28 @@ def test_kept_html_prints_every_character_with_its_own_fonts(runner, tmp_path):
         assert warnings == []
         assert all(name.partition("+")[2].startswith("Examgen-Sans-SC")
                    for name in embedded_fonts(alone))
+
+
+@pytest.mark.parametrize("subsetter", ["harfbuzz", "fonttools"])
+def test_two_builds_with_one_seed_are_byte_identical_on_either_subsetting_path(
+        runner, tmp_path, monkeypatch, subsetter):
+    """With HarfBuzz's subset library (set-up installs it) and without it, where WeasyPrint
+    subsets with fontTools, which used to stamp each font with the time of the build."""
+    import weasyprint.pdf.fonts
+
+    if subsetter == "fonttools":
+        monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    else:
+        assert weasyprint.pdf.fonts.harfbuzz_subset is not None, "run setup.sh"
+    outputs = []
+    for attempt in ("a", "b"):
+        out = tmp_path / attempt
+        result = runner.invoke(main, [
+            "build", "--role", "director", "--count", "5", "--seed", "3", "--html",
+            "--date", "2026-12-01", "--out", str(out), "--bank", str(default_bank_dir()),
+            "--history", str(out / "history.sqlite3")])
+        assert result.exit_code == 0, result.output
+        assert ("Using fontTools" in result.output) == (subsetter == "fonttools")
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.glob("*-*.*"))})
+    assert len(outputs[0]) == 4
+    assert outputs[0] == outputs[1]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -73,6 +75,31 @@ def check_printable(texts: Iterable[tuple[str, str, str]]) -> None:
     problems = list(find_unprintable(texts))
     if problems:
         raise ExamgenError("；".join(p.message() for p in problems))
+
+
+@contextmanager
+def reproducible_subsets() -> Iterator[None]:
+    """Fonts subset by fontTools (WeasyPrint's path without HarfBuzz's subset library) are
+    stamped with the time they were written, so two identical builds differed in bytes:
+    inside this block they carry the bundled face's own date instead (SOURCE_DATE_EPOCH, the
+    reproducible-builds convention fontTools follows; one the caller set is kept)."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    if before is None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(font_date())
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+@cache
+def font_date() -> int:
+    """The bundled regular face's modification date, in Unix seconds."""
+    from fontTools.misc.timeTools import epoch_diff
+    from fontTools.ttLib import TTFont
+
+    return int(TTFont(str(font_paths()["normal"]), lazy=True)["head"].modified + epoch_diff)
 
 
 _warned = False
@@ -152,7 +179,7 @@ def embedded_font_urls(text: str, pdfs: Iterable[bytes] = ()) -> dict[str, str]:
     chars.update(range(0x20, 0x7F))
     urls = {}
     for weight, path in font_paths().items():
-        font = TTFont(str(path))
+        font = TTFont(str(path), recalcTimestamp=False)  # the same bytes on every build
         options = subset.Options()
         options.name_IDs = ["*"]
         subsetter = subset.Subsetter(options)

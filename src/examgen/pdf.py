@@ -16,6 +16,7 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from .errors import ExamgenError
+from .fonts import reproducible_subsets
 from .resources import fonts_dir, templates_dir
 
 _log = logging.getLogger("weasyprint")
@@ -78,7 +79,8 @@ def html_to_pdf(html: str) -> tuple[bytes, list[str]]:
         font_config = FontConfiguration()
         document = HTML(string=html, base_url=templates_dir().as_uri() + "/",
                         url_fetcher=fetcher)
-        return document.write_pdf(font_config=font_config), logged
+        with reproducible_subsets():
+            return document.write_pdf(font_config=font_config), logged
     finally:
         _log.removeHandler(handler)
 

@@ -10,12 +10,13 @@ from itertools import combinations
 from pathlib import Path
 
 from . import limits
-from .bank import Bank
-from .build import BuiltPaper, new_paper
+from .bank import DIFFICULTIES, Bank
+from .build import BuiltPaper
 from .errors import ExamgenError
 from .history import History, RoundExists
 from .paper import Paper, make_paper, parse_interviewers, role_code
-from .sampling import AVOID, choose
+from .sampling import AVOID, Selection, choose, print_order
+from .spread import difficulty_gap, spread
 from .spreadsheet import csv_bytes, read_rows
 
 # Column headers HR staff use, mapped to our fields.
@@ -126,8 +127,10 @@ def plan_round(bank: Bank, role_id: str, count: int | None, seed: int,
                company: str = "", allow_shortfall: bool = False, minutes: int | None = None,
                mode: str = "written", interviewers: tuple[str, ...] = (),
                same_questions: bool = False, choice: int = 0) -> list[Paper]:
-    """One paper per candidate; each avoids what that candidate saw before, then what the
-    round has already used most. Paper i uses seed + i, so each is reproducible.
+    """One paper per candidate. Each is drafted from seed + i, avoiding what that candidate
+    saw before, then what the round already used most; then a round by count is spread as a
+    whole (see `spread`): the fewest repeats the bank allows, then every paper's difficulty
+    mix as close to its quota as it gets; a paper whose mix had to give says so.
 
     `same_questions`: one selection (seed) for everyone, avoiding what any of them saw.
     A candidate's own panel (the file's column) wins over `interviewers`."""
@@ -141,17 +144,38 @@ def plan_round(bank: Bank, role_id: str, count: int | None, seed: int,
                            interviewers=panel[p.name], same_questions=True)
                 for p in candidates]
     used: Counter[str] = Counter()
-    papers = []
-    for i, person in enumerate(candidates):
+    drafts = []
+    avoided = [seen.get(person.name, set()) for person in candidates]
+    for i in range(len(candidates)):
         penalty = dict(used)
-        for qid in seen.get(person.name, set()):
+        for qid in avoided[i]:
             penalty[qid] = penalty.get(qid, 0) + AVOID
-        paper = new_paper(bank, role_id, count, seed + i, candidate=person.name, day=day,
-                          company=company, allow_shortfall=allow_shortfall, penalty=penalty,
-                          minutes=minutes, mode=mode, interviewers=panel[person.name],
-                          choice=choice)
-        used.update(q.id for q in paper.questions)
-        papers.append(paper)
+        drafts.append(choose(bank, role_id, seed + i, count=count, minutes=minutes,
+                             allow_shortfall=allow_shortfall, penalty=penalty, choice=choice))
+        used.update(q.id for q in drafts[-1].questions)
+    role = bank.role(role_id)
+    sets = [list(d.questions) for d in drafts]
+    # Swaps would upset a time budget, or trade a choice item for an open question.
+    rearrange = minutes is None and not choice
+    if len(candidates) > 1 and rearrange:
+        sets = spread(bank.for_role(role_id), sets, avoided, role.difficulty)
+    papers = []
+    for i, (person, draft, questions) in enumerate(zip(candidates, drafts, sets, strict=True)):
+        notes = list(draft.notes)
+        [gap] = difficulty_gap([questions], role.difficulty)
+        if gap and rearrange:
+            alone = choose(bank, role_id, seed + i, count=count, allow_shortfall=allow_shortfall)
+            why = ("题库中该难度的题不够" if difficulty_gap([alone.questions], role.difficulty)[0]
+                   else "为避免与本轮其他试卷或应聘者做过的题重复")
+            levels = "、".join(f"{DIFFICULTIES[lvl]} {got} 题（按比例 {want} 题）"
+                               for lvl, (got, want) in gap.items())
+            notes.append(f"难度比例有调整（{why}）：{levels}")
+        if questions != list(draft.questions) or len(notes) != len(draft.notes):
+            draft = Selection(print_order(bank, role_id, seed + i, questions), draft.quotas,
+                              tuple(notes))
+        papers.append(make_paper(bank, role_id, draft, seed + i, candidate=person.name,
+                                 day=day, company=company, mode=mode, minutes_budget=minutes,
+                                 interviewers=panel[person.name]))
     return papers
 
 

@@ -64,12 +64,7 @@ def sample(bank: Bank, role_id: str, count: int, seed: int, *, allow_shortfall: 
     if count > len(pool):
         raise ExamgenError(f"{amount} {count} 超过题库中「{role.title}」的{what}总数 {len(pool)}")
     penalty = penalty or {}
-    # Open questions keep the seed string they always had (same seed, same paper).
-    rng = random.Random(f"{role_id}:{seed}" if item_type == "open"
-                        else f"{role_id}:{item_type}:{seed}")
-    shuffled = sorted(pool, key=lambda q: q.id)
-    rng.shuffle(shuffled)
-    rank = {q.id: i for i, q in enumerate(shuffled)}
+    rank = _ranks(pool, role_id, seed, item_type)
 
     def cost(q: Question) -> tuple[int, int]:
         return (penalty.get(q.id, 0), rank[q.id])
@@ -92,28 +87,39 @@ def sample(bank: Bank, role_id: str, count: int, seed: int, *, allow_shortfall: 
             continue
         in_dim = sorted((q for q in pool if q.dimension == dim), key=cost)
         targets = largest_remainder(role.difficulty, quota)
-        for level in DIFFICULTY_ORDER:
-            for q in [q for q in in_dim if q.difficulty == level]:
-                if targets.get(level, 0) == 0:
-                    break
-                if free(q) and penalty.get(q.id, 0) < AVOID:
-                    take(q)
-                    targets[level] -= 1
-        missing_levels = [lvl for lvl, n in targets.items() if n > 0]
-        still = sum(targets.values())
-        if still:
-            # Fill from the nearest difficulty the bank has, cheapest first.
-            def nearness(q: Question, missing: list[str] = missing_levels) -> tuple[int, ...]:
+        counts = dict.fromkeys(targets, 0)
+        still = quota
+        while still:
+            # Overlap before difficulty: only the cheapest questions still free compete (a
+            # round's unused ones, then the least used); among them the difficulty mix decides.
+            options = [q for q in in_dim if free(q)]
+            if not options:
+                break
+            tier = [q for q in options if penalty.get(q.id, 0) == penalty.get(options[0].id, 0)]
+            taken = 0
+            for level in DIFFICULTY_ORDER:
+                for q in [q for q in tier if q.difficulty == level]:
+                    if still == 0 or counts.get(level, 0) >= targets.get(level, 0):
+                        break
+                    if free(q):
+                        take(q)
+                        counts[level] = counts.get(level, 0) + 1
+                        still -= 1
+                        taken += 1
+            if taken or still == 0:
+                continue
+            # No level still short has a question in this tier: the nearest level fills in.
+            missing = [lvl for lvl in targets if counts.get(lvl, 0) < targets[lvl]] or list(targets)
+
+            def nearness(q: Question, missing: list[str] = missing) -> tuple[int, int]:
                 d = min(abs(DIFFICULTY_ORDER.index(q.difficulty) - DIFFICULTY_ORDER.index(m))
                         for m in missing)
-                return (penalty.get(q.id, 0), d, rank[q.id])
+                return (d, rank[q.id])
 
-            for q in sorted(in_dim, key=nearness):
-                if still == 0:
-                    break
-                if free(q):
-                    take(q)
-                    still -= 1
+            q = min((q for q in tier if free(q)), key=nearness)
+            take(q)
+            counts[q.difficulty] = counts.get(q.difficulty, 0) + 1
+            still -= 1
         if still:
             shortfalls[dim] = still
 
@@ -134,10 +140,29 @@ def sample(bank: Bank, role_id: str, count: int, seed: int, *, allow_shortfall: 
                                f"需要 {count} 题")
         notes.append(f"{described}，已从其他维度补足")
 
+    return Selection(questions=print_order(bank, role_id, seed, chosen), quotas=quotas,
+                     notes=tuple(notes))
+
+
+def _ranks(pool: list[Question], role_id: str, seed: int,
+           item_type: str = "open") -> dict[str, int]:
+    """The seed's order of the role's questions: ties in every choice go by it. Open
+    questions keep the seed string they always had (same seed, same paper)."""
+    rng = random.Random(f"{role_id}:{seed}" if item_type == "open"
+                        else f"{role_id}:{item_type}:{seed}")
+    shuffled = sorted(pool, key=lambda q: q.id)
+    rng.shuffle(shuffled)
+    return {q.id: i for i, q in enumerate(shuffled)}
+
+
+def print_order(bank: Bank, role_id: str, seed: int,
+                questions: list[Question]) -> tuple[Question, ...]:
+    """Dimensions in the bank's order, easy to hard within each, then the seed's order."""
+    rank = _ranks(bank.for_role(role_id), role_id, seed)
     dims = list(bank.dimensions)
-    ordered = sorted(chosen, key=lambda q: (dims.index(q.dimension),
-                                            DIFFICULTY_ORDER.index(q.difficulty), rank[q.id]))
-    return Selection(questions=tuple(ordered), quotas=quotas, notes=tuple(notes))
+    return tuple(sorted(questions, key=lambda q: (dims.index(q.dimension),
+                                                  DIFFICULTY_ORDER.index(q.difficulty),
+                                                  rank[q.id])))
 
 
 def choose(bank: Bank, role_id: str, seed: int, *, count: int | None = None,
