@@ -158,7 +158,9 @@ def _ranks(pool: list[Question], role_id: str, seed: int,
 def print_order(bank: Bank, role_id: str, seed: int,
                 questions: list[Question]) -> tuple[Question, ...]:
     """Dimensions in the bank's order, easy to hard within each, then the seed's order."""
-    rank = _ranks(bank.for_role(role_id), role_id, seed)
+    rank: dict[str, int] = {}
+    for item_type in sorted({q.type for q in questions}):
+        rank.update(_ranks(bank.for_role(role_id, item_type), role_id, seed, item_type))
     dims = list(bank.dimensions)
     return tuple(sorted(questions, key=lambda q: (dims.index(q.dimension),
                                                   DIFFICULTY_ORDER.index(q.difficulty),
