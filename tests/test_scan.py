@@ -410,3 +410,15 @@ def test_scores_set_refuses_what_is_not_on_the_paper(panel, tmp_path, runner, ar
     assert message in line
     with History(history) as store:
         assert readings(store) == []
+
+
+def test_the_printed_pdf_itself_scans_as_an_unrated_sheet(panel, tmp_path, runner):
+    """A PDF page that is not one scanned picture is rendered, not extracted."""
+    history = panel.fresh_history(tmp_path)
+    (tmp_path / "blank.pdf").write_bytes(panel.sheets[2])
+    result, data = scan(runner, history, tmp_path / "blank.pdf")
+    assert result.exit_code == 0, result.output
+    assert [(p["page"], p["status"]) for p in data["pages"]] == [(1, "read"), (2, "read")]
+    assert {s["rating"] for s in data["scores"]} == {None}
+    assert len(data["scores"]) == COUNT + 1
+    assert data["review"] == []
