@@ -319,6 +319,15 @@ def test_scores_set_resolves_a_review_item_and_is_recorded_as_typed(panel, tmp_p
            for r in json.loads(shown.stdout)["readings"]}
     assert got == {(2, 21): 3, (2, 22): 5, (2, 23): None, (2, "recommendation"): "强烈推荐"}
 
+    listed = runner.invoke(main, ["history", "--history", str(history)])
+    assert "评分：面试官 2 已评 2/23 题，推荐意见 强烈推荐" in listed.output
+    listed = runner.invoke(main, ["history", "--history", str(history), "--json"])
+    [paper] = json.loads(listed.stdout)["papers"]
+    assert {(r["question"], r["rating"], r["source"]) for r in paper["readings"]} == {
+        (21, 3, "typed"), (22, 5, "typed"), (23, None, "scan"),
+        ("recommendation", "强烈推荐", "typed")}
+    assert paper["review"] == []
+
 
 # --- what cannot be read -----------------------------------------------------------------
 
