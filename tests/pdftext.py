@@ -35,3 +35,15 @@ def bundled_html(body: str, css: str = "") -> str:
                     f'src:url("{url}")}}' for weight, url in font_urls().items())
     return (f"<html><head><style>{faces}html{{font-family:\"{FAMILY}\"}}{css}</style>"
             f"</head><body>{body}</body></html>")
+
+
+def file_paths(files: dict) -> dict[str, Path]:
+    """A paper's `files` from `build --json` as key → Path, nested groups flattened
+    ("rating_sheets": {"1": …} becomes "rating_sheets.1")."""
+    out: dict[str, Path] = {}
+    for key, value in files.items():
+        if isinstance(value, dict):
+            out.update({f"{key}.{k}": Path(v) for k, v in value.items()})
+        else:
+            out[key] = Path(value)
+    return out

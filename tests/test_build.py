@@ -11,13 +11,13 @@ import pytest
 from examgen.cli import main
 from examgen.resources import default_bank_dir
 
-from .pdftext import embedded_fonts, page_texts, squash
+from .pdftext import embedded_fonts, file_paths, page_texts, squash
 
 
 @pytest.fixture(scope="module")
 def director(director_paper):
     [paper] = director_paper["json"]["papers"]
-    files = {k: Path(v) for k, v in paper["files"].items()}
+    files = file_paths(paper["files"])
     return {"paper": paper, "files": files,
             "sheet": page_texts(files["questions"]), "key": page_texts(files["answer_key"])}
 
