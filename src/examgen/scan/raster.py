@@ -72,6 +72,10 @@ def _scanned_image(page) -> np.ndarray | None:
     images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
     if len(images) != 1:
         return None
+    left, bottom, right, top = images[0].get_bounds()
+    width, height = page.get_size()
+    if (right - left) * (top - bottom) < 0.8 * width * height:
+        return None  # a picture on a page, not a scanned page
     buffer = io.BytesIO()
     try:
         images[0].extract(buffer)
