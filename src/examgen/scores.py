@@ -40,8 +40,8 @@ def set_scores(history: History, paper_id: str, interviewer: int, items: list[st
     """Store typed ratings (all or none), replacing what a scan read and settling the cells'
     review items and conflicts. Returns (question, old, new) per item."""
     record = history.get(paper_id)
-    panel = len(record.interviewers) or 1
-    if interviewer > panel:
+    panel = len(record.interviewers)  # 0: not named, any number of interviewers
+    if panel and interviewer > panel:
         raise ExamgenError(f"试卷 {paper_id} 只有 {panel} 位面试官，没有面试官 {interviewer}")
     parsed = [parse_rating(text, record.count) for text in items]
     before = {r.question: r.value for r in readings(history, [paper_id])

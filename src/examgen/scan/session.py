@@ -122,8 +122,8 @@ def _scan_page(report: ScanReport, history: History, path: Path, page: int, imag
         _fail(report, path, page, f"评分卡写的是 {sheet.count} 题，历史记录中试卷 {sheet.paper} "
                                   f"有 {record.count} 题", sheet)
         return
-    panel = len(record.interviewers) or 1
-    if not 1 <= sheet.interviewer <= panel:
+    panel = len(record.interviewers)  # 0: the panel was not named, so its size is unknown
+    if sheet.interviewer < 1 or panel and sheet.interviewer > panel:
         _fail(report, path, page, f"评分卡写的是面试官 {sheet.interviewer}，历史记录中试卷 "
                                   f"{sheet.paper} 只有 {panel} 位面试官", sheet)
         return
