@@ -6,12 +6,14 @@ import hashlib
 import json
 import os
 import re
+import reprlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import limits
 from .errors import BankErrors, ExamgenError
 
 ROLES_FILE = "roles.yaml"
@@ -127,6 +129,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode):
     data.line = node.start_mark.line + 1
     data.key_lines, data.duplicates = {}, []
     for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):  # `? [a, b]` or a mapping as a key
+            raise yaml.constructor.ConstructorError(
+                None, None, "键只能是简单的文字或数字，不能是列表或映射", key_node.start_mark)
         key, line = key_node.value, key_node.start_mark.line + 1
         if key in data.key_lines:
             data.duplicates.append((key, line))
@@ -145,15 +150,59 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse one YAML file; a syntax error names the file and line."""
+def read_bytes(path: Path) -> bytes:
+    """A bank file's bytes, refused when absurdly big; errors name the file."""
+    limits.check_file_size(path, limits.MAX_BANK_FILE_BYTES, "题库文件")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ExamgenError(f"无法读取：{exc.strerror or type(exc).__name__}",
+                           _display(path)) from None
+
+
+ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s]", re.MULTILINE)
+
+
+def _check_aliases(text: str, path: Path) -> None:
+    """Refuse alias bombs (billion laughs): count what the aliases would expand to from
+    the parser's events, before anything is built from them."""
+    if not ANCHOR.search(text):
+        return  # no anchor, no alias: the common case costs one regex
+    sizes: dict[str, int] = {}
+    stack: list[list[Any]] = [[None, 0]]
+    aliases = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            stack[-1][1] += sizes.get(event.anchor, 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            stack[-1][1] += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            stack.append([event.anchor, 1])
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            anchor, size = stack.pop()
+            stack[-1][1] += size
+            if anchor:
+                sizes[anchor] = size
+        if aliases > limits.MAX_YAML_ALIASES or stack[0][1] + sum(
+                n for _, n in stack[1:]) > limits.MAX_YAML_NODES:
+            line = event.start_mark.line + 1 if event.start_mark else None
+            raise ExamgenError(f"引用（&锚点 / *别名）展开后过大，题库文件不需要这么多引用"
+                               f"（最多 {limits.MAX_YAML_ALIASES} 个别名）", _display(path), line)
+
+
+def read_yaml(path: Path, data: bytes | None = None) -> Any:
+    """Parse one YAML file; a syntax error names the file and line."""
+    if data is None:
+        data = read_bytes(path)
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ExamgenError(f"不是 UTF-8 编码的文本（{exc.reason}）", _display(path)) from None
-    except OSError as exc:
-        raise ExamgenError(f"无法读取：{exc.strerror}", _display(path)) from None
     try:
+        _check_aliases(text, path)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -190,6 +239,10 @@ class _Checker:
             value = str(value)
         if not isinstance(value, str) or (not value.strip() and not allow_empty):
             self.error(f"应为非空文本，实际为 {_show(value)}", line, qid, name)
+            return ""
+        if len(value) > limits.MAX_QUESTION_CHARS:
+            self.error(f"文字太长（{len(value)} 个字符，最多 {limits.MAX_QUESTION_CHARS} 个）："
+                       f"{limits.excerpt(value)}", line, qid, name)
             return ""
         return value.strip("\n") if "\n" in value.strip("\n") else value.strip()
 
@@ -228,11 +281,20 @@ class _Checker:
         return out
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 4, 4, 30, 30
+
+
 def _show(value: Any) -> str:
+    """A short picture of a wrong value (bounded, even for a huge or deeply nested one)."""
     if value is None:
         return "空值"
-    text = repr(value)
+    text = _REPR.repr(value)
     return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) or value is None
 
 
 def _line(mapping: Any, key: str) -> int:
@@ -300,9 +362,10 @@ def _load_roles(path: Path, errors: list[ExamgenError]) -> tuple[dict[str, str],
 
 
 def _load_questions(path: Path, dimensions: dict[str, str], roles: dict[str, Role],
-                    errors: list[ExamgenError]) -> list[Question]:
+                    errors: list[ExamgenError], content: bytes | None = None
+                    ) -> list[Question]:
     check = _Checker(path)
-    data = read_yaml(path)
+    data = read_yaml(path, content)
     if data is None:
         return []
     if not isinstance(data, dict) or "questions" not in data:
@@ -344,7 +407,7 @@ def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...
         return None
     line = item.line if isinstance(item, _Mapping) else 0
     qid = item.get("id")
-    qid = str(qid) if qid is not None else f"第{index + 1}题"
+    qid = str(qid)[:80] if _scalar(qid) and qid is not None else f"第{index + 1}题"
     check.duplicates(item, qid)
     before = len(check.errors)
     for key in item:
@@ -361,11 +424,12 @@ def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...
 
     if not ID_PATTERN.match(qid):
         check.error("编号只能包含字母、数字、-、_、.", at("id"), qid, "id")
-    dimension = str(item["dimension"])
+    dimension = str(item["dimension"]) if _scalar(item["dimension"]) else _show(item["dimension"])
     if dimension not in dimensions:
         check.error(f"未知维度 '{dimension}'，可选：{'、'.join(dimensions)}", at("dimension"),
                     qid, "dimension")
-    difficulty = str(item["difficulty"])
+    difficulty = (str(item["difficulty"]) if _scalar(item["difficulty"])
+                  else _show(item["difficulty"]))
     if difficulty not in DIFFICULTIES:
         check.error(f"未知难度 '{difficulty}'，可选：easy、medium、hard", at("difficulty"), qid,
                     "difficulty")
@@ -398,9 +462,9 @@ def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...
             check.error("应为「分数: 描述」的映射，分数为 1–5", at("levels"), qid, "levels")
         else:
             for key, text in raw_levels.items():
-                if key not in LEVELS:
-                    check.error("分数应为 1–5 的整数", _line(raw_levels, key), qid,
-                                f"levels.{key}")
+                if type(key) is not int or key not in LEVELS:  # not 1.0, not true
+                    check.error(f"分数应为 1–5 的整数，实际为 {_show(key)}",
+                                _line(raw_levels, key), qid, f"levels.{key}")
                     continue
                 levels.append((key, check.text(text, _line(raw_levels, key), qid,
                                                f"levels.{key}")))
@@ -433,9 +497,37 @@ def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...
 
 
 def bank_files(root: Path) -> list[Path]:
-    """The question files of a bank folder, in a stable order."""
-    return sorted(p for p in root.iterdir()
-                  if p.suffix in (".yaml", ".yml") and p.name != ROLES_FILE and p.is_file())
+    """The question files of a bank folder, in a stable order. A symbolic link that leads
+    nowhere, or out of the bank folder, is an error rather than silently skipped or read."""
+    try:
+        entries = sorted(root.iterdir())
+    except OSError as exc:
+        raise ExamgenError(f"无法读取题库文件夹：{exc.strerror}", _display(root)) from None
+    if len(entries) > limits.MAX_BANK_FILES:
+        raise ExamgenError(f"题库文件夹中的文件太多（{len(entries)} 个，最多 "
+                           f"{limits.MAX_BANK_FILES} 个）", _display(root))
+    inside = root.resolve()
+    out = []
+    for p in entries:
+        if p.suffix not in (".yaml", ".yml") or p.name == ROLES_FILE:
+            continue
+        try:
+            if _bank_file(p, inside):
+                out.append(p)
+        except OSError as exc:
+            raise ExamgenError(f"无法读取：{exc.strerror}", _display(p)) from None
+    return out
+
+
+def _bank_file(p: Path, inside: Path) -> bool:
+    if p.is_symlink():
+        target = p.resolve()
+        if not target.exists():
+            raise ExamgenError(f"符号链接指向的文件不存在（{os.readlink(p)}）", _display(p))
+        if not target.is_relative_to(inside):
+            raise ExamgenError("符号链接指向题库文件夹之外，examgen 不读取（请把文件复制进"
+                               "题库文件夹）", _display(p))
+    return p.is_file()
 
 
 def load_bank(root: Path | str) -> Bank:
@@ -444,16 +536,23 @@ def load_bank(root: Path | str) -> Bank:
     if not root.is_dir():
         raise ExamgenError("题库文件夹不存在", _display(root))
     roles_path = root / ROLES_FILE
+    try:
+        roles_path.stat()
+    except PermissionError as exc:
+        raise ExamgenError(f"无法读取题库文件夹：{exc.strerror}", _display(root)) from None
+    except OSError:
+        pass
     if not roles_path.is_file():
         raise ExamgenError(f"题库文件夹中缺少 {ROLES_FILE}", _display(root))
     errors: list[ExamgenError] = []
     dimensions, roles = _load_roles(roles_path, errors)
     questions: list[Question] = []
     digest = hashlib.sha256()
-    for path in [roles_path, *bank_files(root)]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        if path != roles_path:
-            questions.extend(_load_questions(path, dimensions, roles, errors))
+    digest.update(roles_path.name.encode() + b"\0" + read_bytes(roles_path) + b"\0")
+    for path in bank_files(root):
+        data = read_bytes(path)
+        digest.update(path.name.encode() + b"\0" + data + b"\0")
+        questions.extend(_load_questions(path, dimensions, roles, errors, data))
     seen: dict[str, Question] = {}
     for q in questions:
         if q.id in seen:
