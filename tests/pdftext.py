@@ -37,6 +37,48 @@ def bundled_html(body: str, css: str = "") -> str:
             f"</head><body>{body}</body></html>")
 
 
+def page_fragments(path: Path) -> list[list[str]]:
+    """Each page's text pieces from the top of the paper down (then left to right): what a
+    reader sees first comes first, margin boxes included (pypdf alone puts those last)."""
+    pages = []
+    for page in PdfReader(path).pages:
+        top = float(page.mediabox.top)
+        pieces: list[tuple[float, float, str]] = []
+
+        def visit(text, cm, tm, _font, _size, pieces=pieces, top=top):
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                pieces.append((round(top - y, 1), round(x, 1), text.strip()))
+
+        page.extract_text(visitor_text=visit)
+        pages.append([text for _, _, text in sorted(pieces)])
+    return pages
+
+
+
+def ink_margins(path: Path, dpi: int = 100) -> list[tuple[float, float, float, float]]:
+    """For each page, the blank distance in mm from the left, top, right and bottom edge of
+    the paper to the nearest ink (a pixel darker than light grey), from the rendered page."""
+    import pypdfium2
+
+    scale = dpi / 72
+    margins = []
+    document = pypdfium2.PdfDocument(path)
+    try:
+        for page in document:
+            image = page.render(scale=scale, grayscale=True).to_pil()
+            box = image.point(lambda v: 255 if v < 200 else 0).getbbox()
+            width, height = image.size
+            left, top, right, bottom = box or (width, height, 0, 0)
+            to_mm = 25.4 / dpi
+            margins.append((left * to_mm, top * to_mm, (width - right) * to_mm,
+                            (height - bottom) * to_mm))
+    finally:
+        document.close()
+    return margins
+
+
 def file_paths(files: dict) -> dict[str, Path]:
     """A paper's `files` from `build --json` as key → Path, nested groups flattened
     ("rating_sheets": {"1": …} becomes "rating_sheets.1")."""

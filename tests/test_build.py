@@ -225,3 +225,36 @@ def test_html_is_kept_beside_the_pdfs_with_the_fonts_inside(runner, tmp_path):
     assert "src: url(\"data:font/otf;base64," in html
     assert "file://" not in html
 
+
+
+def test_kept_html_prints_every_character_with_its_own_fonts(runner, tmp_path):
+    """Opened alone, the --html copy prints what the PDF prints (list markers, page counters,
+    `content:` strings too) with the fonts inside it, never a system font or an empty box."""
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    from examgen.pdf import html_to_pdf
+
+    result = build(runner, tmp_path, "--role", "director", "--count", "5", "--seed", "3",
+                   "--candidate", "欧阳喆堃", "--html", "--json", "--allow-shortfall")
+    assert result.exit_code == 0, result.output
+    files = {k: Path(v) for k, v in json.loads(result.stdout)["papers"][0]["files"].items()}
+    for kind in ("questions", "answer_key"):
+        html = files[f"{kind}_html"].read_text(encoding="utf-8")
+        faces = [TTFont(io.BytesIO(base64.b64decode(data))) for data in
+                 re.findall(r'url\("data:font/otf;base64,([A-Za-z0-9+/=]+)"\)', html)]
+        assert len(faces) == 2
+        printed = set(squash("".join(page_texts(files[kind]))))
+        if "<ul" in html:
+            printed.add("•")  # the list marker; in the PDF's text it reads as ·, one glyph
+        for face in faces:
+            assert printed - {chr(c) for c in face.getBestCmap()} == set(), kind
+        alone = tmp_path / f"{kind}-from-html.pdf"
+        data, warnings = html_to_pdf(html)
+        alone.write_bytes(data)
+        assert warnings == []
+        assert all(name.partition("+")[2].startswith("Examgen-Sans-SC")
+                   for name in embedded_fonts(alone))

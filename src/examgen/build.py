@@ -160,7 +160,8 @@ def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = 
             files[doc.key], labels[doc.key], data[doc.path] = doc.path, doc.label, pdf_bytes
             warnings += logged
         if keep_html:
-            embedded = fonts.embedded_font_urls("".join(paper_htmls))
+            embedded = fonts.embedded_font_urls("".join(paper_htmls),
+                                                pdfs=[data[doc.path] for doc in docs])
             for doc in docs:
                 path = doc.path.with_suffix(".html")
                 files[doc.key + "_html"], labels[doc.key + "_html"] = path, doc.label + " HTML"

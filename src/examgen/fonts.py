@@ -103,8 +103,38 @@ def warn_if_slow_subsetting() -> None:
               "Debian/Ubuntu 上请安装：apt-get install libharfbuzz-subset0", file=sys.stderr)
 
 
-def embedded_font_urls(text: str) -> dict[str, str]:
-    """weight → data: URL of the bundled face cut down to the characters of `text`.
+# What WeasyPrint's (and a browser's) own stylesheet prints for list markers (disc, circle,
+# square): neither the HTML nor our CSS spells them out, and a PDF cannot tell • from ·, which
+# share one glyph in the bundled fonts.
+LIST_MARKERS = "•◦▪"
+
+
+def printed_characters(pdf_data: bytes) -> set[str]:
+    """Every character a PDF of ours prints, read from its fonts' ToUnicode maps: counters,
+    `content:` strings and markers included (quicker than extracting the text)."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    chars: set[str] = set()
+    seen: set[int] = set()
+    for page in PdfReader(io.BytesIO(pdf_data)).pages:
+        for ref in page["/Resources"].get("/Font", {}).values():
+            font = ref.get_object()
+            if id(font) in seen or "/ToUnicode" not in font:
+                continue
+            seen.add(id(font))
+            cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+            for hexes in re.findall(r"<[0-9a-fA-F]+>\s*<([0-9a-fA-F]+)>", cmap):
+                chars.update(bytes.fromhex(hexes).decode("utf-16-be", "ignore"))
+    return chars
+
+
+def embedded_font_urls(text: str, pdfs: Iterable[bytes] = ()) -> dict[str, str]:
+    """weight → data: URL of the bundled face cut down to what the page prints: the
+    characters of `text` (the HTML, whose inline CSS holds every `content:` string), of the
+    rendered `pdfs` (counters, page numbers) and the list markers.
 
     Used for the HTML kept with --html, so it opens in any browser with exactly the
     fonts of the PDF and without reaching into the installed package.
@@ -115,7 +145,10 @@ def embedded_font_urls(text: str) -> dict[str, str]:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    chars = {ord(c) for c in text} & covered()
+    printed = set(text) | set(LIST_MARKERS)
+    for data in pdfs:
+        printed |= printed_characters(data)
+    chars = {ord(c) for c in printed} & covered()
     chars.update(range(0x20, 0x7F))
     urls = {}
     for weight, path in font_paths().items():
@@ -123,7 +156,7 @@ def embedded_font_urls(text: str) -> dict[str, str]:
         options = subset.Options()
         options.name_IDs = ["*"]
         subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=chars)
+        subsetter.populate(unicodes=sorted(chars))
         subsetter.subset(font)
         buffer = io.BytesIO()
         font.save(buffer)

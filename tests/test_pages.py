@@ -1,0 +1,160 @@
+"""How the printed pages look: ink inside the margins, and a key that keeps each question's
+number, anchors and score box together (a page that continues a question says which)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from examgen.bank import Bank, load_bank
+from examgen.build import new_paper, render_papers, save_papers
+from examgen.paper import Paper
+from examgen.pdf import Renderer
+
+from .conftest import balanced_questions, write_bank
+from .pdftext import ink_margins, page_fragments, page_texts, squash
+
+COMPANY = "示例科技（华东）信息服务有限公司"
+SIDE_MM = 15.5  # the text column starts 16 mm from either side
+EDGE_MM = 8.0 - 0.26  # printers lose the outer 8 mm or so (less one pixel at 100 dpi)
+
+
+@dataclass(frozen=True)
+class Printed:
+    paper: Paper
+    sheet: Path
+    key: Path
+
+
+def print_papers(bank: Bank, specs: list[tuple[str, int, int]], out: Path) -> list[Printed]:
+    papers = [new_paper(bank, role, count, seed, candidate="欧阳喆堃", day="2026-12-01",
+                        company=COMPANY) for role, count, seed in specs]
+    with Renderer() as renderer:
+        built = render_papers(papers, out, renderer=renderer)
+    save_papers(built, None)
+    return [Printed(b.paper, b.files["questions"], b.files["answer_key"]) for b in built]
+
+
+@pytest.fixture(scope="module")
+def shipped_papers(shipped_bank, tmp_path_factory) -> list[Printed]:
+    """A 20-question paper for every shipped role (seed 7), and the director's seed 11."""
+    specs = [(role, 20, 7) for role in shipped_bank.roles] + [("director", 20, 11)]
+    return print_papers(shipped_bank, specs, tmp_path_factory.mktemp("layout"))
+
+
+@pytest.fixture(scope="module")
+def long_question_paper(tmp_path_factory) -> Printed:
+    """A bank whose one question has an answer longer than a page."""
+    root = tmp_path_factory.mktemp("long")
+    questions = balanced_questions(1)
+    for q in questions:
+        if q["id"] == "knowledge-medium-0":
+            q["answer"] = "\n".join(f"{i}. 第{i}条要点：结合具体案例说明做法、依据和结果，"
+                                    "并说明如何复盘改进。" for i in range(1, 70))
+    bank = load_bank(write_bank(root / "bank", questions))
+    [printed] = print_papers(bank, [("tester", 5, 1)], root / "papers")
+    return printed
+
+
+def test_every_page_of_every_paper_keeps_its_ink_inside_the_margins(shipped_papers):
+    """No ink in the outer 8 mm of any page; beside the text column none either, except on
+    the rating sheets the key ends with, whose corner markers sit 8 mm from the edges."""
+    for printed in shipped_papers:
+        for path in (printed.sheet, printed.key):
+            texts = page_texts(path)
+            for number, (left, top, right, bottom) in enumerate(ink_margins(path), start=1):
+                where = f"{path.name} 第 {number} 页"
+                assert min(left, right, top, bottom) >= EDGE_MM, (where, left, top, right,
+                                                                  bottom)
+                if not texts[number - 1].startswith("评分卡"):
+                    assert min(left, right) >= SIDE_MM, (where, left, right)
+
+
+def question_pages(printed: Printed) -> list[dict[str, int]]:
+    """Per question: the page (0-based) of its number heading, anchors and score box."""
+    pages = [squash(text) for text in page_texts(printed.key)]
+
+    def page_of(needle: str, start: int = 0) -> int:
+        """The first page from `start` on that holds `needle`."""
+        found = [i for i, text in enumerate(pages) if i >= start and needle in text]
+        assert found, (printed.key.name, needle)
+        return found[0]
+
+    out = []
+    for number, q in enumerate(printed.paper.questions, start=1):
+        levels = dict(q.levels)
+        closing = q.analysis.purpose or q.analysis.expectations or ""
+        heading = page_of(f"{number}.{squash(q.question)[:15]}")
+        out.append({
+            "heading": heading,
+            "end": page_of(squash(closing)[-15:], heading) if closing else -1,
+            "anchors": page_of(squash(levels[max(levels)])[:15], heading),
+            "score": page_of(f"第{number}题评级"),
+        })
+    return out
+
+
+def continued_question(printed: Printed) -> list[int | None]:
+    """Per page of the key: N when its first line (under the running header) is N（续）."""
+    out: list[int | None] = []
+    running = {f"试卷编号 {printed.paper.id}"}
+    for fragments in page_fragments(printed.key):
+        body = [f for f in fragments if f not in running and "面试官用卷" not in f]
+        first = body[0] if body else ""
+        out.append(int(first.removesuffix("（续）")) if first.endswith("（续）") else None)
+    return out
+
+
+@pytest.fixture(scope="module")
+def keys(shipped_papers) -> list[tuple[Printed, list[dict[str, int]], list[int | None]]]:
+    """Each shipped key read once: where its questions are, which pages continue which."""
+    return [(p, question_pages(p), continued_question(p)) for p in shipped_papers]
+
+
+def test_the_key_keeps_number_anchors_score_box_and_end_of_a_question_on_one_page(keys):
+    for printed, questions, _ in keys:
+        for where in questions:
+            assert where["anchors"] == where["score"], (printed.key.name, where)
+            if where["end"] >= 0:
+                assert where["end"] == where["score"], (printed.key.name, where)
+
+
+def test_a_page_that_continues_a_question_starts_with_its_number(keys):
+    for printed, questions, continued in keys:
+        expected: list[int | None] = [None] * len(continued)
+        for number, where in enumerate(questions, start=1):
+            for page in range(where["heading"] + 1, where["score"] + 1):
+                expected[page] = number
+        assert continued == expected, printed.key.name
+
+
+def test_only_question_one_or_a_question_longer_than_a_page_breaks(keys):
+    """Director seed 7 and 11 broke 10 of 20 questions before. Now a question goes on to the
+    next page only when it is the first (under page 1's header) or it is longer than a page:
+    then it begins at the top of its page."""
+    for printed, questions, _ in keys:
+        fragments = page_fragments(printed.key)
+        for number, where in enumerate(questions, start=1):
+            if number == 1 or where["heading"] == where["score"]:
+                continue
+            page = [f for f in fragments[where["heading"]] if "面试官用卷" not in f
+                    and not f.startswith("试卷编号")]
+            # first the question's number, or its section's heading and then the number
+            assert any(squash(f).startswith(f"{number}.") for f in page[:2]), (
+                printed.key.name, number, page[:2])
+
+
+def test_a_question_longer_than_a_page_goes_on_under_its_number(long_question_paper):
+    printed = long_question_paper
+    [where] = [w for w, q in zip(question_pages(printed), printed.paper.questions, strict=True)
+               if q.id == "knowledge-medium-0"]
+    number = printed.paper.questions.index(
+        next(q for q in printed.paper.questions if q.id == "knowledge-medium-0")) + 1
+    assert where["score"] > where["heading"]
+    assert where["anchors"] == where["score"]
+    continued = continued_question(printed)
+    assert [p for p, n in enumerate(continued) if n is not None] == list(
+        range(where["heading"] + 1, where["score"] + 1))
+    assert {continued[p] for p in range(where["heading"] + 1, where["score"] + 1)} == {number}
