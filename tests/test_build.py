@@ -241,7 +241,7 @@ def test_kept_html_prints_every_character_with_its_own_fonts(runner, tmp_path):
     result = build(runner, tmp_path, "--role", "director", "--count", "5", "--seed", "3",
                    "--candidate", "欧阳喆堃", "--html", "--json", "--allow-shortfall")
     assert result.exit_code == 0, result.output
-    files = {k: Path(v) for k, v in json.loads(result.stdout)["papers"][0]["files"].items()}
+    files = file_paths(json.loads(result.stdout)["papers"][0]["files"])
     for kind in ("questions", "answer_key"):
         html = files[f"{kind}_html"].read_text(encoding="utf-8")
         faces = [TTFont(io.BytesIO(base64.b64decode(data))) for data in
