@@ -217,7 +217,8 @@ def test_scan_a_panels_sheets_stores_every_rating_and_queues_the_doubtful_rows(
     files = [scans / "面试官1.pdf", scans / "面试官2-第1张.jpg", scans / "面试官2-第2张.png"]
     result, data = scan(CliRunner(), history, *files)
     assert result.exit_code == 0, result.output
-    assert set(data) == {"pages", "scores", "review", "errors"}
+    assert set(data) == {"written", "pages", "scores", "review", "errors"}
+    assert data["written"] == []  # no answer grid among these pages
     assert data["errors"] == []
     assert [(Path(p["file"]).name, p["page"], p["interviewer"], p["status"])
             for p in data["pages"]] == [

@@ -21,8 +21,16 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 QUESTION_FIELDS = {
     "id", "dimension", "difficulty", "minutes", "points", "question", "answer",
     "analysis", "levels", "tags", "group", "roles", "probes",
+    "type", "options", "explanation", "partial",
 }
 REQUIRED_FIELDS = ("id", "dimension", "difficulty", "minutes", "points", "question", "answer")
+TYPES = ("open", "choice")
+CHOICE_ONLY = ("options", "explanation", "partial")  # fields of choice items only
+NOT_FOR_CHOICE = ("analysis", "levels", "probes")  # an interviewer's tools, not a key's
+CHOICE_REQUIRED = ("id", "dimension", "difficulty", "question", "options", "answer")
+CHOICE_MINUTES, CHOICE_POINTS = 1, 2  # defaults for a choice item
+LETTERS = "ABCDEFGH"  # options are printed A, B, C, …; 2–8 of them
+WRITTEN_FIELDS = ("choice", "open")
 ANALYSIS_FIELDS = {"scoring_points", "expectations", "purpose"}
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -33,6 +41,15 @@ class Role:
     title: str
     mix: dict[str, int]  # dimension id → weight, in the order the role lists them
     difficulty: dict[str, int]  # difficulty → weight
+    written: WrittenMix | None = None  # the default mix of a written test (roles.yaml)
+
+
+@dataclass(frozen=True)
+class WrittenMix:
+    """How many choice items and open questions a written test of the role has."""
+
+    choice: int
+    open: int
 
 
 @dataclass(frozen=True)
@@ -57,16 +74,40 @@ class Question:
     tags: tuple[str, ...] = ()
     group: str | None = None
     roles: tuple[str, ...] = ()
+    # Choice items (type "choice"): `answer` holds the letters joined by 、 for printing.
+    type: str = "open"
+    options: tuple[str, ...] = ()  # printed A, B, C, …
+    correct: tuple[str, ...] = ()  # the answer letters, in order
+    explanation: str = ""  # 解析
+    partial: bool = False  # a multiple-answer item may score part of its points
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type == "choice"
+
+    @property
+    def multiple(self) -> bool:
+        """More than one right letter (the grid lets several be marked)."""
+        return len(self.correct) > 1
+
+    def lettered(self) -> list[tuple[str, str]]:
+        """(letter, option) in print order."""
+        return list(zip(LETTERS, self.options, strict=False))
 
     def digest(self) -> str:
         """A fingerprint of what prints: changes when any printed field changes."""
         data = asdict(self)
         data.pop("file")
         data.pop("line")
-        if not data["probes"]:  # so papers built before probes existed still match
-            data.pop("probes")
+        # Fields an item does not use are left out, so papers built before they existed
+        # still match.
+        for name in ("probes", "options", "correct", "explanation", "partial"):
+            if not data[name]:
+                data.pop(name)
+        if data["type"] == "open":
+            data.pop("type")
         blob = json.dumps(data, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -81,6 +122,10 @@ class Question:
             out[f"levels.{level}"] = text
         for i, probe in enumerate(self.probes):
             out[f"probes[{i}]"] = probe
+        for letter, option in self.lettered():
+            out[f"options.{letter}"] = option
+        if self.explanation:
+            out["explanation"] = self.explanation
         return out
 
 
@@ -101,8 +146,10 @@ class Bank:
             known = "、".join(self.roles) or "（无）"
             raise ExamgenError(f"未知岗位 '{role_id}'，已有岗位：{known}") from None
 
-    def for_role(self, role_id: str) -> list[Question]:
-        return [q for q in self.questions if role_id in q.roles]
+    def for_role(self, role_id: str, item_type: str | None = "open") -> list[Question]:
+        """The role's open questions, or its choice items, or (None) both."""
+        return [q for q in self.questions if role_id in q.roles
+                and (item_type is None or q.type == item_type)]
 
     def by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
@@ -198,6 +245,8 @@ def _line(mapping: Any, key: str) -> int:
 
 
 def _load_roles(path: Path, errors: list[ExamgenError]) -> tuple[dict[str, str], dict[str, Role]]:
+    from .choice import parse_written
+
     check = _Checker(path)
     data = read_yaml(path)
     dimensions: dict[str, str] = {}
@@ -237,9 +286,9 @@ def _load_roles(path: Path, errors: list[ExamgenError]) -> tuple[dict[str, str],
             continue
         check.duplicates(spec)
         for key in spec:
-            if key not in ("title", "mix", "difficulty"):
-                check.error("未知字段（可用：title、mix、difficulty）", _line(spec, key), None,
-                            f"{name}.{key}")
+            if key not in ("title", "mix", "difficulty", "written"):
+                check.error("未知字段（可用：title、mix、difficulty、written）", _line(spec, key),
+                            None, f"{name}.{key}")
         missing = [k for k in ("title", "mix", "difficulty") if k not in spec]
         for key in missing:
             check.error("缺少必填字段", line, None, f"{name}.{key}")
@@ -251,6 +300,8 @@ def _load_roles(path: Path, errors: list[ExamgenError]) -> tuple[dict[str, str],
             mix=check.weights(spec["mix"], _line(spec, "mix"), f"{name}.mix", dimensions, "维度"),
             difficulty=check.weights(spec["difficulty"], _line(spec, "difficulty"),
                                      f"{name}.difficulty", DIFFICULTIES, "难度"),
+            written=(parse_written(check, spec["written"], _line(spec, "written"),
+                                   f"{name}.written") if "written" in spec else None),
         )
     errors.extend(check.errors)
     return dimensions, roles
@@ -305,10 +356,21 @@ def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...
     qid = str(qid)[:80] if _scalar(qid) and qid is not None else f"第{index + 1}题"
     check.duplicates(item, qid)
     before = len(check.errors)
+    item_type = item.get("type", "open")
+    if item_type not in TYPES:
+        check.error(f"未知题型 {_show(item_type)}，可选：open（问答题）、choice（选择题）",
+                    _line(item, "type"), qid, "type")
+        return None
+    choice = item_type == "choice"
     for key in item:
         if key not in QUESTION_FIELDS:
             check.error("未知字段", _line(item, key), qid, str(key))
-    for key in REQUIRED_FIELDS:
+        elif choice and key in NOT_FOR_CHOICE:
+            check.error("选择题不用此字段（解析写在 explanation）", _line(item, key), qid,
+                        str(key))
+        elif not choice and key in CHOICE_ONLY:
+            check.error("只用于选择题（type: choice）", _line(item, key), qid, str(key))
+    for key in CHOICE_REQUIRED if choice else REQUIRED_FIELDS:
         if key not in item:
             check.error("缺少必填字段", line, qid, key)
     if len(check.errors) > before:
@@ -328,6 +390,10 @@ def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...
     if difficulty not in DIFFICULTIES:
         check.error(f"未知难度 '{difficulty}'，可选：easy、medium、hard", at("difficulty"), qid,
                     "difficulty")
+    if choice:
+        from .choice import parse_choice
+
+        return parse_choice(check, item, qid, line, dimension, difficulty, file_roles, roles)
     analysis = Analysis()
     raw_analysis = item.get("analysis")
     if raw_analysis is not None:

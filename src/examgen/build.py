@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fonts, pdf
-from .bank import Bank, Role
+from .bank import Bank, Question, Role
 from .history import History, PaperRecord
 from .paper import Paper, make_paper
 from .render import Kind, kind_label, render_html
@@ -34,11 +34,11 @@ def new_paper(bank: Bank, role_id: str, count: int | None, seed: int, *, candida
               day: str | None = None, company: str = "", allow_shortfall: bool = False,
               penalty: dict[str, int] | None = None, minutes: int | None = None,
               mode: str = "written", interviewers: tuple[str, ...] = (),
-              same_questions: bool = False) -> Paper:
-    """Sample the questions (by count, or by time with `minutes`) and dress them as a paper
-    (nothing rendered yet)."""
+              same_questions: bool = False, choice: int = 0) -> Paper:
+    """Sample the questions (by count, or by time with `minutes`; `choice` choice items
+    first for a written test) and dress them as a paper (nothing rendered yet)."""
     selection = choose(bank, role_id, seed, count=count, minutes=minutes,
-                       allow_shortfall=allow_shortfall, penalty=penalty)
+                       allow_shortfall=allow_shortfall, penalty=penalty, choice=choice)
     return make_paper(bank, role_id, selection, seed, candidate=candidate, day=day,
                       company=company, mode=mode, minutes_budget=minutes,
                       interviewers=interviewers, same_questions=same_questions)
@@ -184,8 +184,17 @@ def paper_record(built: BuiltPaper, bank: Bank, *, allow_shortfall: bool = False
         sha256=built.sha256(), allow_shortfall=allow_shortfall, candidate_id=candidate_id,
         email=email, round=round_id, mode=paper.mode, minutes_budget=paper.minutes_budget,
         interviewers=list(paper.interviewers), same_questions=paper.same_questions,
-        question_meta={q.id: {"dimension": q.dimension, "points": q.points,
-                              "minutes": q.minutes} for q in paper.questions})
+        question_meta={q.id: question_meta(q) for q in paper.questions})
+
+
+def question_meta(q: Question) -> dict:
+    """What scoring needs of a question without the bank; a choice item also keeps its
+    type, answer letters, option count and partial rule, so `scan` can grade its grid."""
+    meta: dict = {"dimension": q.dimension, "points": q.points, "minutes": q.minutes}
+    if q.is_choice:
+        meta.update(type="choice", answer="".join(q.correct), options=len(q.options),
+                    partial=q.partial)
+    return meta
 
 
 def save_papers(built: list[BuiltPaper], history: History | None,

@@ -12,6 +12,7 @@ a change to any number here that moves a bubble must come with a new layout vers
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 PAGE_W, PAGE_H = 210.0, 297.0  # A4
@@ -65,6 +66,8 @@ class Row:
     key: str  # the question's number on the paper, or "recommendation"
     y: float  # centre line
     bubbles: tuple[Bubble, ...]
+    multi: bool = False  # an answer-grid row where several letters may be marked
+    grid: bool = False  # a candidate's answer-grid row: a blank is for a person to check
 
     @property
     def box(self) -> tuple[float, float, float, float]:
@@ -146,34 +149,96 @@ def recommendation_row() -> Row:
         for label, x in zip(RECOMMENDATIONS, RECOMMENDATION_XS, strict=True)))
 
 
-def rating_sheets(paper: str, interviewer: int, count: int, version: int = 1
+def rating_sheets(paper: str, interviewer: int, count: int, version: int = 1, skip: int = 0
                   ) -> list[PageLayout]:
     """The sheets for one interviewer: ROWS_PER_SHEET questions a sheet, the recommendation
-    on the last one (a paper without questions still gets one sheet for it)."""
-    pages = max(1, math.ceil(count / ROWS_PER_SHEET))
+    on the last one (a paper without questions still gets one sheet for it). `skip`: the
+    first questions are a written test's choice items, graded from the answer grid, so the
+    rows start at skip + 1 (layout code R1s20 for 20 of them)."""
+    rated = count - skip
+    pages = max(1, math.ceil(rated / ROWS_PER_SHEET))
+    code = f"R{version}" + (f"s{skip}" if skip else "")
     out = []
     for page in range(1, pages + 1):
-        first = (page - 1) * ROWS_PER_SHEET + 1
-        last = min(count, page * ROWS_PER_SHEET)
+        first = skip + (page - 1) * ROWS_PER_SHEET + 1
+        last = min(count, skip + page * ROWS_PER_SHEET)
         rows = [rating_row(n, FIRST_ROW_Y + (n - first) * ROW_PITCH)
                 for n in range(first, last + 1)]
         if page == pages:
             rows.append(recommendation_row())
-        sheet = SheetId(paper, interviewer, page, pages, count, f"R{version}")
+        sheet = SheetId(paper, interviewer, page, pages, count, code)
         out.append(PageLayout(sheet, tuple(rows)))
     return out
 
 
-LAYOUTS = {"R1": rating_sheets}  # layout code → how its sheets are laid out
+# The answer grid (答题卡) of a written test: a row per choice item, bubbles A, B, … with
+# the letter inside. Its layout code lists each item's option count and a "+" for a
+# multiple-answer item ("G1:44+5"), so the QR code alone says where every bubble is.
+GRID_XS = tuple(44.0 + 13.0 * i for i in range(8))  # bubble centres of A … H
+GRID_LETTERS = "ABCDEFGH"
+GRID_INTERVIEWER = 0  # = readings.GRID
+
+
+@dataclass(frozen=True)
+class GridItem:
+    options: int  # 2–8
+    multi: bool = False
+
+
+def grid_code(items: list[GridItem], version: int = 1) -> str:
+    return f"G{version}:" + "".join(f"{i.options}{'+' if i.multi else ''}" for i in items)
+
+
+def parse_grid_code(code: str) -> list[GridItem]:
+    """"G1:44+5" → the items (ValueError for anything else)."""
+    head, sep, body = code.partition(":")
+    if head != "G1" or not sep or not re.fullmatch(r"([2-8]\+?)+", body):
+        raise ValueError(f"unknown layout {code}")
+    return [GridItem(int(n), bool(plus)) for n, plus in re.findall(r"([2-8])(\+?)", body)]
+
+
+def grid_row(number: int, y: float, item: GridItem) -> Row:
+    return Row(str(number), y, tuple(Bubble(letter, x, y, letter) for letter, x in
+                                     zip(GRID_LETTERS[:item.options], GRID_XS, strict=False)),
+               multi=item.multi, grid=True)
+
+
+def grid_sheets(paper: str, count: int, items: list[GridItem], version: int = 1
+                ) -> list[PageLayout]:
+    """The candidate's answer grid: ROWS_PER_SHEET choice items a sheet, numbered 1… (the
+    choice items come first on a written paper). `count` is every question of the paper."""
+    pages = max(1, math.ceil(len(items) / ROWS_PER_SHEET))
+    code = grid_code(items, version)
+    out = []
+    for page in range(1, pages + 1):
+        first = (page - 1) * ROWS_PER_SHEET + 1
+        last = min(len(items), page * ROWS_PER_SHEET)
+        rows = [grid_row(n, FIRST_ROW_Y + (n - first) * ROW_PITCH, items[n - 1])
+                for n in range(first, last + 1)]
+        sheet = SheetId(paper, GRID_INTERVIEWER, page, pages, count, code)
+        out.append(PageLayout(sheet, tuple(rows)))
+    return out
+
+
 LAYOUT_VERSION = 1
 
 
 def page_layout(sheet: SheetId) -> PageLayout:
     """The layout a QR code names (ValueError for a layout this version does not know)."""
-    make = LAYOUTS.get(sheet.layout)
-    if make is None:
-        raise ValueError(f"unknown layout {sheet.layout}")
-    sheets = make(sheet.paper, sheet.interviewer, sheet.count)
+    code = sheet.layout
+    if code.startswith("G"):
+        items = parse_grid_code(code)
+        if sheet.interviewer != GRID_INTERVIEWER or len(items) > sheet.count:
+            raise ValueError("inconsistent answer grid code")
+        sheets = grid_sheets(sheet.paper, sheet.count, items)
+    else:
+        match = re.fullmatch(r"R1(?:s(\d+))?", code)
+        if match is None:
+            raise ValueError(f"unknown layout {code}")
+        skip = int(match.group(1) or 0)
+        if skip > sheet.count or sheet.interviewer < 1:
+            raise ValueError("inconsistent rating sheet code")
+        sheets = rating_sheets(sheet.paper, sheet.interviewer, sheet.count, skip=skip)
     if sheet.pages != len(sheets):
         raise ValueError("page count does not match the layout")
     return sheets[sheet.page - 1]

@@ -18,6 +18,7 @@ from .errors import ExamgenError
 from .sampling import Selection
 
 MAX_INTERVIEWERS = 9
+CHOICE, CHOICE_TITLE = "choice", "选择题"  # the section of a written test's choice items
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,29 @@ class Paper:
             out.append((number, self.dimensions[q.dimension], q, clock))
         return out
 
+    @property
+    def choice_items(self) -> tuple[Question, ...]:
+        """The choice items of a written test: always numbered first, 1…n."""
+        return tuple(q for q in self.questions if q.is_choice)
+
+    @property
+    def open_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if not q.is_choice)
+
+    @property
+    def choice_points(self) -> int:
+        return sum(q.points for q in self.choice_items)
+
     def sections(self) -> list[tuple[str, str, list[tuple[int, Question]]]]:
-        """(dimension id, title, [(number, question)]) in print order, numbered 1…N."""
+        """(dimension id, title, [(number, question)]) in print order, numbered 1…N; the
+        choice items of a written test come first as one section (id CHOICE, 选择题)."""
         out: list[tuple[str, str, list[tuple[int, Question]]]] = []
         for number, q in enumerate(self.questions, start=1):
+            if q.is_choice:
+                if not out:
+                    out.append((CHOICE, CHOICE_TITLE, []))
+                out[-1][2].append((number, q))
+                continue
             if not out or out[-1][0] != q.dimension:
                 out.append((q.dimension, self.dimensions[q.dimension], []))
             out[-1][2].append((number, q))

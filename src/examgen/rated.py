@@ -1,8 +1,10 @@
 """History records → the papers consolidation and statistics work on (`PaperInfo`).
 
-A record names its questions in paper order (number = position + 1). A question's points
-and dimension come from the record's own `question_meta` when the build stored it, else
-from the bank the paper was built from; interviewer names from the record when stored.
+A record names its questions in paper order (number = position + 1); a written test's
+choice items are left out here (the interviewers do not rate them; grading.py scores
+them). A question's points and dimension come from the record's own `question_meta` when
+the build stored it, else from the bank the paper was built from; interviewer names from
+the record when stored.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def paper_info(record: PaperRecord, banks: BankCache | None = None) -> PaperInfo
     questions = []
     for number, qid in enumerate(record.questions, start=1):
         info = meta.get(qid) or {}
+        if info.get("type") == "choice":  # graded from the answer grid (grading.py)
+            continue
         if "points" not in info or "dimension" not in info:
             if bank is None:
                 bank = (banks or BankCache()).get(record.bank_dir)

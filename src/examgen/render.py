@@ -66,6 +66,12 @@ def anchor_levels(levels: tuple[tuple[int, str], ...]) -> list[tuple[int, str, b
     return out
 
 
+def option_columns(q) -> int:
+    """4 columns when every option is very short, 2 when short, else one option a line."""
+    longest = max((len(o) for o in q.options), default=0)
+    return 4 if longest <= 8 else 2 if longest <= 20 else 1
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
@@ -78,6 +84,7 @@ def _environment() -> jinja2.Environment:
     env.filters["cn_date"] = chinese_date
     env.globals.update(difficulty_label=DIFFICULTIES, writing_lines=writing_lines,
                        note_lines=note_lines, anchor_levels=anchor_levels,
+                       option_columns=option_columns,
                        recommendations=RECOMMENDATIONS, kinds=KINDS)
     sheets.register(env)
     return env

@@ -125,7 +125,7 @@ def plan_round(bank: Bank, role_id: str, count: int | None, seed: int,
                candidates: list[Candidate], *, seen: dict[str, set[str]], day: str,
                company: str = "", allow_shortfall: bool = False, minutes: int | None = None,
                mode: str = "written", interviewers: tuple[str, ...] = (),
-               same_questions: bool = False) -> list[Paper]:
+               same_questions: bool = False, choice: int = 0) -> list[Paper]:
     """One paper per candidate; each avoids what that candidate saw before, then what the
     round has already used most. Paper i uses seed + i, so each is reproducible.
 
@@ -135,7 +135,7 @@ def plan_round(bank: Bank, role_id: str, count: int | None, seed: int,
     if same_questions:
         avoid = {qid: AVOID for p in candidates for qid in seen.get(p.name, set())}
         selection = choose(bank, role_id, seed, count=count, minutes=minutes,
-                           allow_shortfall=allow_shortfall, penalty=avoid)
+                           allow_shortfall=allow_shortfall, penalty=avoid, choice=choice)
         return [make_paper(bank, role_id, selection, seed, candidate=p.name, day=day,
                            company=company, mode=mode, minutes_budget=minutes,
                            interviewers=panel[p.name], same_questions=True)
@@ -148,7 +148,8 @@ def plan_round(bank: Bank, role_id: str, count: int | None, seed: int,
             penalty[qid] = penalty.get(qid, 0) + AVOID
         paper = new_paper(bank, role_id, count, seed + i, candidate=person.name, day=day,
                           company=company, allow_shortfall=allow_shortfall, penalty=penalty,
-                          minutes=minutes, mode=mode, interviewers=panel[person.name])
+                          minutes=minutes, mode=mode, interviewers=panel[person.name],
+                          choice=choice)
         used.update(q.id for q in paper.questions)
         papers.append(paper)
     return papers

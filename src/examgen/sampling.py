@@ -49,20 +49,24 @@ class Selection:
 
 
 def sample(bank: Bank, role_id: str, count: int, seed: int, *, allow_shortfall: bool = False,
-           penalty: Mapping[str, int] | None = None) -> Selection:
-    """Choose `count` questions for a role.
+           penalty: Mapping[str, int] | None = None, item_type: str = "open") -> Selection:
+    """Choose `count` questions for a role (open questions, or with `item_type="choice"`
+    choice items: the same balancing, over the role's choice items).
 
     `penalty` maps question ids to a cost: cheaper questions are taken first (a round passes
     how often each question was used; a returning candidate's seen questions cost more).
     """
     role = bank.role(role_id)
-    pool = bank.for_role(role_id)
+    pool = bank.for_role(role_id, item_type)
+    what, amount = ("选择题", "选择题数量") if item_type == "choice" else ("题目", "题量")
     if count < 1:
-        raise ExamgenError("题量必须至少为 1")
+        raise ExamgenError(f"{amount}必须至少为 1")
     if count > len(pool):
-        raise ExamgenError(f"题量 {count} 超过题库中「{role.title}」的题目总数 {len(pool)}")
+        raise ExamgenError(f"{amount} {count} 超过题库中「{role.title}」的{what}总数 {len(pool)}")
     penalty = penalty or {}
-    rng = random.Random(f"{role_id}:{seed}")
+    # Open questions keep the seed string they always had (same seed, same paper).
+    rng = random.Random(f"{role_id}:{seed}" if item_type == "open"
+                        else f"{role_id}:{item_type}:{seed}")
     shuffled = sorted(pool, key=lambda q: q.id)
     rng.shuffle(shuffled)
     rank = {q.id: i for i, q in enumerate(shuffled)}
@@ -116,6 +120,8 @@ def sample(bank: Bank, role_id: str, count: int, seed: int, *, allow_shortfall: 
     notes: list[str] = []
     if shortfalls:
         described = "；".join(f"「{bank.dimensions[d]}」缺 {n} 题" for d, n in shortfalls.items())
+        if item_type == "choice":
+            described = f"选择题：{described}"
         if not allow_shortfall:
             raise ExamgenError(f"题库不足以按比例出题：{described}"
                                "（可加 --allow-shortfall 从其他维度补足）")
@@ -136,9 +142,20 @@ def sample(bank: Bank, role_id: str, count: int, seed: int, *, allow_shortfall: 
 
 def choose(bank: Bank, role_id: str, seed: int, *, count: int | None = None,
            minutes: int | None = None, allow_shortfall: bool = False,
-           penalty: Mapping[str, int] | None = None) -> Selection:
+           penalty: Mapping[str, int] | None = None, choice: int = 0) -> Selection:
     """By count (`sample`) or, with `minutes`, by time (`timeplan.plan_by_minutes`: `count`
-    questions within the budget when both are given)."""
+    questions within the budget when both are given). With `choice`, a written test: that
+    many choice items first (balanced the same way), then the open questions; `count` 0
+    means choice items only."""
+    if choice:
+        items = sample(bank, role_id, choice, seed, allow_shortfall=allow_shortfall,
+                       penalty=penalty, item_type="choice")
+        if count == 0 and minutes is None:
+            return items
+        rest = choose(bank, role_id, seed, count=count, minutes=minutes,
+                      allow_shortfall=allow_shortfall, penalty=penalty)
+        return Selection(questions=items.questions + rest.questions, quotas=rest.quotas,
+                         notes=items.notes + rest.notes)
     if minutes is None:
         return sample(bank, role_id, count if count is not None else 20, seed,
                       allow_shortfall=allow_shortfall, penalty=penalty)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from .errors import ExamgenError
 from .history import History
 from .layout import RATING_VALUES, RECOMMENDATIONS
-from .readings import RECOMMENDATION, Reading, conflicts, readings, review_items, store
+from .readings import GRID, RECOMMENDATION, Reading, conflicts, readings, review_items, store
 
 NOT_RATED = ("", "-", "未评")
 RECOMMENDATION_NAMES = (RECOMMENDATION, "推荐意见", "综合推荐")
@@ -51,13 +51,31 @@ def set_scores(history: History, paper_id: str, interviewer: int, items: list[st
     return [(_question(q), _rating(q, before.get(q)), _rating(q, v)) for q, v in parsed]
 
 
+def set_grid(history: History, paper_id: str, items: list[str]
+             ) -> list[tuple[int, str | None, str | None, bool]]:
+    """Store a person's reading of answer-grid rows (`3=AC`, `5=-` for left blank), all or
+    none, settling their review items. Returns (question, old, new, had a reading) per
+    item."""
+    from .grading import choice_keys, parse_marks
+
+    record = history.get(paper_id)
+    keys = {str(k.number): k for k in choice_keys(record)}
+    if not keys:
+        raise ExamgenError(f"试卷 {paper_id} 没有选择题，没有答题卡")
+    parsed = [parse_marks(text, keys) for text in items]
+    before = {r.question: r.value for r in readings(history, [paper_id])
+              if r.interviewer == GRID}
+    store(history, [Reading(paper_id, GRID, q, v, "typed") for q, v in parsed], replace=True)
+    return [(int(q), before.get(q), v, q in before) for q, v in parsed]
+
+
 def _question(q: str) -> int | str:
     return q if q == RECOMMENDATION else int(q)
 
 
 def _rating(question: str, value: str | None) -> int | str | None:
-    if value is None or question == RECOMMENDATION:
-        return value
+    if value is None or question == RECOMMENDATION or not value.isdigit():
+        return value  # a recommendation, or an answer grid's letters
     return int(value)
 
 

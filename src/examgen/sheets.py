@@ -33,10 +33,24 @@ def marker_svg(marker_id: int) -> Markup:
 
 
 def rating_pages(paper, interviewer: int) -> list[layout.PageLayout]:
+    """An interviewer rates the open questions; a written test's choice items (numbered
+    first) are graded from the candidate's answer grid instead."""
     return layout.rating_sheets(paper.id, int(interviewer), len(paper.questions),
-                                layout.LAYOUT_VERSION)
+                                layout.LAYOUT_VERSION, skip=len(paper.choice_items))
+
+
+def grid_items(paper) -> list[layout.GridItem]:
+    return [layout.GridItem(len(q.options), q.multiple) for q in paper.choice_items]
+
+
+def grid_pages(paper) -> list[layout.PageLayout]:
+    """The answer grid (答题卡) of a written test; no pages when it has no choice items."""
+    items = grid_items(paper)
+    if not items:
+        return []
+    return layout.grid_sheets(paper.id, len(paper.questions), items, layout.LAYOUT_VERSION)
 
 
 def register(env: jinja2.Environment) -> None:
-    env.globals.update(sheet_layout=layout, rating_pages=rating_pages, qr_svg=qr_svg,
-                       marker_svg=marker_svg)
+    env.globals.update(sheet_layout=layout, rating_pages=rating_pages, grid_pages=grid_pages,
+                       qr_svg=qr_svg, marker_svg=marker_svg)

@@ -59,7 +59,7 @@ def validate(bank_dir: Path | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 @handle_errors
 def roles(bank_dir: Path | None, as_json: bool) -> None:
-    """列出题库中的岗位、名称，以及每个维度有多少道题。
+    """列出题库中的岗位、名称，以及每个维度有多少道题（问答题与笔试选择题）。
 
     \b
     Example: examgen roles --json
@@ -68,15 +68,25 @@ def roles(bank_dir: Path | None, as_json: bool) -> None:
     rows = []
     for role in bank.roles.values():
         counts = Counter(q.dimension for q in bank.for_role(role.id))
+        choices = Counter(q.dimension for q in bank.for_role(role.id, "choice"))
         rows.append({"id": role.id, "title": role.title, "mix": dict(role.mix),
                      "difficulty": dict(role.difficulty),
-                     "questions": {d: counts.get(d, 0) for d in bank.dimensions}})
+                     "questions": {d: counts.get(d, 0) for d in bank.dimensions},
+                     "choice": {d: choices.get(d, 0) for d in bank.dimensions},
+                     "written": ({"choice": role.written.choice, "open": role.written.open}
+                                 if role.written else None)})
     if as_json:
         emit_json({"roles": rows})
         return
     for row in rows:
         total = sum(row["questions"].values())
-        click.echo(f"{row['id']}  {row['title']}  共 {total} 题")
+        choice = sum(row["choice"].values())
+        extra = f"，另有选择题 {choice} 道" if choice else ""
+        click.echo(f"{row['id']}  {row['title']}  共 {total} 题{extra}")
         for dim, title in bank.dimensions.items():
             weight = row["mix"].get(dim, 0)
-            click.echo(f"    {title}：{row['questions'][dim]} 题（出题权重 {weight}）")
+            picks = f"、选择题 {row['choice'][dim]} 道" if choice else ""
+            click.echo(f"    {title}：{row['questions'][dim]} 题{picks}（出题权重 {weight}）")
+        if row["written"]:
+            click.echo(f"    笔试默认：选择题 {row['written']['choice']} 道、"
+                       f"问答题 {row['written']['open']} 道")

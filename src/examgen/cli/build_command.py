@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from ..bank import Role
 from ..build import BuiltPaper
 from ..config import load_config
 from ..errors import ExamgenError
@@ -31,8 +32,12 @@ PROGRESS_FROM = 4  # rounds of this many papers or more show a progress bar
 @main.command()
 @click.option("--role", required=True,
               help="岗位编号，例如 director、subscription-manager（用 examgen roles 查看）。")
-@click.option("--count", type=click.IntRange(min=1), default=None,
-              help="每份试卷的题目数量（默认 20）；与 --minutes 同用时，在时间预算内出这么多题。")
+@click.option("--count", type=click.IntRange(min=0), default=None,
+              help="每份试卷的题目数量（默认 20）；与 --minutes 同用时，在时间预算内出这么多题。"
+                   "与 --choice 同用时是问答题的数量（0 = 只考选择题）。")
+@click.option("--choice", type=click.IntRange(min=1), default=None,
+              help="笔试：先出这么多道选择题（题目卷首页附答题卡，可用 examgen scan 阅卷），"
+                   "再出 --count 道问答题。不填时取 roles.yaml 中该岗位的 written 设置。")
 @click.option("--minutes", type=click.IntRange(min=1), default=None,
               help="按时间出题：所选题目的建议用时合计不超过这么多分钟，并尽量用满，"
                    "每个能力维度至少一题。")
@@ -70,7 +75,7 @@ PROGRESS_FROM = 4  # rounds of this many papers or more show a progress bar
 @history_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果，供脚本使用。")
 @handle_errors
-def build(role: str, count: int | None, minutes: int | None, mode: str,
+def build(role: str, count: int | None, choice: int | None, minutes: int | None, mode: str,
           interviewers: str | None, same_questions: bool, seed: int | None, out: Path,
           bank_dir: Path | None,
           candidate: str, candidates_file: Path | None, day: str | None, company: str | None,
@@ -82,6 +87,9 @@ def build(role: str, count: int | None, minutes: int | None, mode: str,
     每题有追问、记录区、评分锚点与评级；--minutes 60 按 60 分钟排题。
     给 --interviewers 时每位面试官一份印有其姓名的手册，另出一张合议表。
 
+    笔试加 --choice 20：先 20 道选择题（一、选择题），再 --count 道问答题；题目卷首页是
+    答题卡（印有应聘者姓名、定位标记与二维码），面试官用卷印出答案与解析。
+
     给 --candidates 名单时，为名单上每人各出一份，放在一个以本轮编号命名的文件夹里，
     并附 manifest.csv（可用 Excel 打开）。曾经面试过的应聘者会避开做过的题。
 
@@ -89,6 +97,7 @@ def build(role: str, count: int | None, minutes: int | None, mode: str,
 
     \b
     Example: examgen build --role director --mode oral --minutes 60 --interviewers 王敏,李强
+    Example: examgen build --role director --mode written --choice 20 --count 5
     """
     from ..history import History
     from ..limits import MAX_OPTION_CHARS, check_text
@@ -107,8 +116,8 @@ def build(role: str, count: int | None, minutes: int | None, mode: str,
         raise ExamgenError("--candidate 与 --candidates 只能选一个")
     if same_questions and not candidates_file:
         raise ExamgenError("--same-questions 用于一轮面试，请同时给出 --candidates 名单")
-    if count is None and minutes is None:
-        count = 20
+    if mode == "oral" and choice:
+        raise ExamgenError("选择题只用于笔试：--choice 不能与 --mode oral 同用")
     check_text(role, "--role 岗位编号", MAX_OPTION_CHARS)
     candidate = check_name(candidate)
     day = parse_date(day)
@@ -132,12 +141,12 @@ def build(role: str, count: int | None, minutes: int | None, mode: str,
     chosen_seed = seed if seed is not None else new_seed()
     with Renderer() as renderer, History(history_path) as history:  # workers warm up now
         bank = open_bank(bank_dir)
-        bank.role(role)
+        choice, count = written_mix(bank.role(role), mode, choice, count, minutes)
         if panel is not None:  # the option wins over the file's column and the config
             people = [dataclasses.replace(p, interviewers=panel) for p in people]
         rid = ""
         if candidates_file:
-            made_of = [bank.fingerprint, company, count, minutes, mode, same_questions,
+            made_of = [bank.fingerprint, company, count, minutes, mode, same_questions, choice,
                        [p.interviewers for p in people], config.interviewers]
             rid = new_round_id(history, role, day, chosen_seed, people, force=force,
                                fingerprint=repr(made_of))
@@ -147,7 +156,7 @@ def build(role: str, count: int | None, minutes: int | None, mode: str,
             return plan_round(bank, role, count, chosen_seed, people, seen=seen, day=day,
                               company=company, allow_shortfall=allow_shortfall,
                               minutes=minutes, mode=mode, interviewers=config.interviewers,
-                              same_questions=same_questions)
+                              same_questions=same_questions, choice=choice)
 
         built, records, seen, added = _build_and_save(
             plan, bank, people, rid=rid, folder=folder, allow_shortfall=allow_shortfall,
@@ -198,6 +207,20 @@ def build(role: str, count: int | None, minutes: int | None, mode: str,
 
         echo_outcomes(outcomes)
         _exit_if_unsent(outcomes)
+
+
+def written_mix(role: Role, mode: str, choice: int | None, count: int | None,
+                minutes: int | None) -> tuple[int, int | None]:
+    """(choice items, open questions): the options, else the role's `written:` block (for
+    a written paper), else no choice items and 20 questions (none when planned by time)."""
+    mix = role.written if mode == "written" else None
+    if choice is None:
+        choice = mix.choice if mix else 0
+    if count is None and minutes is None:
+        count = mix.open if mix else 20
+    if count == 0 and not choice:  # a usage error, like any other count below 1
+        raise click.BadParameter("题量为 0 时须用 --choice 出选择题", param_hint="'--count'")
+    return choice, count
 
 
 def _exit_if_unsent(outcomes: list) -> None:
@@ -283,7 +306,8 @@ def _say_built(built: BuiltPaper, seen: set[str], repeats: list[str]) -> None:
     who = f"，应聘者 {paper.candidate}" if paper.candidate else ""
     form = "，结构化面试" if paper.oral else ""
     click.echo(f"已生成试卷 {paper.id}（{paper.role.title}{who}{form}，"
-               f"{len(paper.questions)} 题，共 {paper.total_points} 分，种子 {paper.seed}）")
+               f"{len(paper.questions)} 题{_parts(paper)}，共 {paper.total_points} 分，"
+               f"种子 {paper.seed}）")
     if paper.minutes_budget:
         click.echo(f"  {budget_used(paper)}")
     if seen:
@@ -292,6 +316,13 @@ def _say_built(built: BuiltPaper, seen: set[str], repeats: list[str]) -> None:
                       if repeats else "本卷全部避开"))
     for key, path in built.files.items():
         click.echo(f"  {built.labels[key]}：{path}")
+
+
+def _parts(paper: Paper) -> str:
+    if not paper.choice_items:
+        return ""
+    return (f"：选择题 {len(paper.choice_items)} 题 {paper.choice_points} 分、"
+            f"问答题 {len(paper.open_questions)} 题")
 
 
 def budget_used(paper: Paper) -> str:
@@ -333,10 +364,19 @@ def paper_json(paper: Paper, files: dict[str, Path], repeats: list[str]) -> dict
         "minutes_budget": paper.minutes_budget,
         "interviewers": list(paper.interviewers),
         "same_questions": paper.same_questions,
-        "questions": [{"id": q.id, "dimension": q.dimension, "difficulty": q.difficulty,
-                       "minutes": q.minutes, "points": q.points, "text": q.question,
-                       "probes": list(q.probes)} for q in paper.questions],
+        "questions": [question_json(q) for q in paper.questions],
+        "choice": len(paper.choice_items),
+        "choice_points": paper.choice_points,
         "notes": list(paper.notes),
         "repeated_questions": repeats,
         "files": files_json(paper, files),
     }
+
+
+def question_json(q) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": q.id, "type": q.type, "dimension": q.dimension,
+                           "difficulty": q.difficulty, "minutes": q.minutes,
+                           "points": q.points, "text": q.question, "probes": list(q.probes)}
+    if q.is_choice:
+        out.update(options=list(q.options), answer=list(q.correct), partial=q.partial)
+    return out

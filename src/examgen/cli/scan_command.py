@@ -9,6 +9,7 @@ import click
 
 from ..errors import ExamgenError
 from ..history import History
+from ..readings import GRID
 from . import emit_json, handle_errors, history_option, main
 from .scores_command import scores
 
@@ -32,7 +33,10 @@ def _need_scan_extra() -> None:
 @handle_errors
 def scan(files: tuple[Path, ...], review_dir: Path | None, history_path: Path | None,
          as_json: bool) -> None:
-    """读取扫描或拍照的评分卡（PDF 的每一页、JPEG、PNG），把评级记入历史记录。
+    """读取扫描或拍照的评分卡与笔试答题卡（PDF 的每一页、JPEG、PNG），把评级记入历史记录。
+
+    答题卡按历史记录中的答案逐题评分（多选题须全部选对，题库标明 partial 的按比例得分），
+    所涂字母与得分一并报告；未涂的题交人工确认。
 
     每行只涂一个圆圈的记为该评级，空行记为"未评"；涂了两个、或涂得太浅的行不会猜测，
     而是把该行截图放入 --review 文件夹，等人工用 examgen scores set 填写。同一页再扫一次
@@ -54,6 +58,14 @@ def scan(files: tuple[Path, ...], review_dir: Path | None, history_path: Path | 
         sys.exit(1)
 
 
+def _who(interviewer: int | None) -> str:
+    return "答题卡" if interviewer == GRID else f"面试官 {interviewer}"
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
 def _where(file: str, page: int | None) -> str:
     return f"{file}" + (f" 第 {page} 页" if page else "")
 
@@ -70,20 +82,24 @@ def _print_report(report) -> None:
     labels = {"read": "已读入", "unchanged": "已读过，无变化", "conflict": "与上次读得不同"}
     for p in report.pages:
         if p.status != "error":
-            click.echo(f"{_where(p.file, p.page)}：试卷 {p.paper} 面试官 {p.interviewer}，"
+            click.echo(f"{_where(p.file, p.page)}：试卷 {p.paper} {_who(p.interviewer)}，"
                        f"{labels[p.status]}")
     for c in report.conflicts:
-        click.echo(f"  冲突：试卷 {c.paper} 面试官 {c.interviewer} "
+        click.echo(f"  冲突：试卷 {c.paper} {_who(c.interviewer)} "
                    f"{_shown(c.question, c.stored)}（保留），"
                    f"本次读到 {c.read if c.read else '未评'}"
                    f"；确认后用 examgen scores set 改正")
     for item in report.review:
-        click.echo(f"  待人工确认：试卷 {item.paper} 面试官 {item.interviewer} "
+        click.echo(f"  待人工确认：试卷 {item.paper} {_who(item.interviewer)} "
                    f"{_what(item.question)}，"
                    f"{item.reason}：{item.image}")
     for file, page, message in report.errors:
         nothing = "此页未记录" if page else "未记录任何评级"
         click.echo(f"错误：{_where(file, page)}：{message}，{nothing}", err=True)
+    for g in report.grades.values():
+        waiting = f"，{g.pending} 题待确认（不计入）" if g.pending else ""
+        click.echo(f"试卷 {g.paper}（{g.candidate or '未填姓名'}）选择题得分 "
+                   f"{_num(g.score)} / {_num(g.max_points)}{waiting}")
     rated = sum(1 for r in report.scores if r.value is not None)
     click.echo(f"共 {len(report.pages)} 页：读到 {rated} 个评级，"
                f"{len(report.review)} 行待人工确认，"
@@ -92,23 +108,32 @@ def _print_report(report) -> None:
 
 @scores.command(name="set")
 @click.argument("paper_id")
-@click.option("--interviewer", type=click.IntRange(min=1), required=True,
+@click.option("--interviewer", type=click.IntRange(min=1), default=None,
               help="面试官编号（评分卡上印的 1、2、…）。")
+@click.option("--grid", is_flag=True,
+              help="填写或更正应聘者答题卡（笔试选择题）：题号=所涂字母，例如 3=B 5=AC，未涂写 -。")
 @click.argument("ratings", nargs=-1, required=True)
 @history_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果，供脚本使用。")
 @handle_errors
-def scores_set(paper_id: str, interviewer: int, ratings: tuple[str, ...],
+def scores_set(paper_id: str, interviewer: int | None, grid: bool, ratings: tuple[str, ...],
                history_path: Path | None, as_json: bool) -> None:
     """手工填写或更正评级：题号=评级（1–5，留空写 -），综合推荐写 recommendation=推荐。
+    加 --grid 时填写答题卡上所涂的字母（选择题按答案自动评分）。
 
     记为"手工录入"，替换扫描结果，并结清该行的待确认与冲突。
 
     \b
     Example: examgen scores set D-20261201-ABC123 --interviewer 2 3=4 7=- recommendation=推荐
+    Example: examgen scores set D-20261201-ABC123 --grid 3=B 5=AC 8=-
     """
     from ..scores import set_scores
 
+    if grid == (interviewer is not None):
+        raise ExamgenError("请给出 --interviewer 面试官编号，或用 --grid 填写答题卡（二选一）")
+    if grid:
+        _set_grid(paper_id.strip(), list(ratings), history_path, as_json)
+        return
     with History(history_path) as store:
         changes = set_scores(store, paper_id.strip(), interviewer, list(ratings))
     if as_json:
@@ -119,6 +144,29 @@ def scores_set(paper_id: str, interviewer: int, ratings: tuple[str, ...],
         before = f"（原为 {old if old is not None else '未评'}）" if old != new else "（未变）"
         click.echo(f"已记录：试卷 {paper_id.strip()} 面试官 {interviewer} "
                    f"{_shown(str(question), None if new is None else str(new))}{before}")
+
+
+def _set_grid(paper_id: str, items: list[str], history_path: Path | None,
+              as_json: bool) -> None:
+    from ..grading import grade
+    from ..readings import readings as stored
+    from ..scores import set_grid
+
+    with History(history_path) as store:
+        changes = set_grid(store, paper_id, items)
+        result = grade(store.get(paper_id), stored(store, [paper_id]))
+    if as_json:
+        emit_json({"paper": paper_id, "grid": [{"question": q, "marked": new, "was": old,
+                                                "was_read": had}
+                                               for q, old, new, had in changes],
+                   "written": result.to_json()})
+        return
+    for question, old, new, had in changes:
+        before = ("（此前未读到）" if not had else
+                  "（未变）" if old == new else f"（原为 {old or '未涂'}）")
+        click.echo(f"已记录：试卷 {paper_id} 答题卡 第 {question} 题 {new or '未涂'}{before}")
+    waiting = f"，{result.pending} 题待确认" if result.pending else ""
+    click.echo(f"选择题得分 {_num(result.score)} / {_num(result.max_points)}{waiting}")
 
 
 @scores.command(name="show")

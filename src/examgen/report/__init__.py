@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..consolidate import RoundScores, consolidate
+from ..grading import WrittenGrade, choice_keys, grade
 from ..history import History, PaperRecord
 from ..rated import BankCache, find_records, paper_info, round_label
 from ..readings import readings
@@ -24,18 +25,21 @@ class BuiltReport:
     records: tuple[PaperRecord, ...]
     pdf: Path
     html: Path | None
+    written: dict[str, WrittenGrade] = field(default_factory=dict)  # paper → choice part
 
     def to_json(self) -> dict:
-        return report_json(self.scores) | {"pdf": str(self.pdf),
-                                            "html": str(self.html) if self.html else None}
+        return report_json(self.scores, self.written) | {
+            "pdf": str(self.pdf), "html": str(self.html) if self.html else None}
 
 
 def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def report_json(scores: RoundScores) -> dict:
-    """The shape of `examgen report --json` (ranking highest total first)."""
+def report_json(scores: RoundScores, written: dict[str, WrittenGrade] | None = None) -> dict:
+    """The shape of `examgen report --json` (ranking highest total first); a written test's
+    choice part is `"written": {"score", "max", "pending", "right"}` (null without one)."""
+    written = written or {}
     ranking = []
     for s in scores.papers:
         entry = {
@@ -48,6 +52,10 @@ def report_json(scores: RoundScores) -> dict:
         }
         if not scores.same_questions:
             entry["standardized"] = _r(s.standardized)
+        grade = written.get(s.paper.id)
+        entry["written"] = None if grade is None else {
+            "score": grade.score, "max": grade.max_points, "pending": grade.pending,
+            "right": grade.right}
         ranking.append(entry)
     return {
         "round": scores.round, "ranking": ranking,
@@ -78,6 +86,13 @@ def score_round(history: History, ids: Sequence[str]) -> tuple[RoundScores,
                         round_label(records, ids)), records)
 
 
+def written_grades(history: History, records: Sequence[PaperRecord]
+                   ) -> dict[str, WrittenGrade]:
+    """The choice part of each written test among the papers, graded from its answer grid."""
+    marks = readings(history, [r.id for r in records])
+    return {r.id: grade(r, marks) for r in records if choice_keys(r)}
+
+
 def build_report(history: History, ids: Sequence[str], out: Path, *, force: bool = False,
                  keep_html: bool = False) -> BuiltReport:
     """Score the papers, lay the report out and write it (PDF, and HTML on request)."""
@@ -85,16 +100,17 @@ def build_report(history: History, ids: Sequence[str], out: Path, *, force: bool
     from .render import printed_texts, render_report
 
     scores, records = score_round(history, ids)
+    written = written_grades(history, records)
     stem = report_name(records, ids)
     pdf_path = out / f"{stem}.pdf"
     html_path = out / f"{stem}.html" if keep_html else None
     pdf.check_free([pdf_path] + ([html_path] if html_path else []), force)
     fonts.check_printable(printed_texts(scores, records))
-    html = render_report(scores, records, pdf.font_urls())
+    html = render_report(scores, records, pdf.font_urls(), written)
     data, warnings = pdf.html_to_pdf(html)
     files = {pdf_path: data}
     if html_path is not None:
-        files[html_path] = render_report(scores, records,
-                                          fonts.embedded_font_urls(html)).encode()
+        files[html_path] = render_report(scores, records, fonts.embedded_font_urls(html),
+                                          written).encode()
     pdf.write_atomically(files, replace=force)  # no race past check_free either
-    return BuiltReport(scores, tuple(records), pdf_path, html_path)
+    return BuiltReport(scores, tuple(records), pdf_path, html_path, written)

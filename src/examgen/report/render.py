@@ -68,7 +68,9 @@ _env: jinja2.Environment | None = None
 
 
 def render_report(scores: RoundScores, records: Sequence[PaperRecord],
-                  font_urls: dict[str, str]) -> str:
+                  font_urls: dict[str, str], written: dict | None = None) -> str:
+    """`written`: paper id → its graded choice part (grading.WrittenGrade), for written
+    tests; shown beside the interview scores, never added to them."""
     global _env
     if _env is None:
         _env = _environment()
@@ -76,7 +78,7 @@ def render_report(scores: RoundScores, records: Sequence[PaperRecord],
     companies = sorted({r.company for r in records if r.company})
     days = sorted({r.date for r in records if r.date})
     context = dict(
-        scores=scores, font_urls=font_urls, tally_text=tally_text,
+        scores=scores, font_urls=font_urls, tally_text=tally_text, written=written or {},
         profile=lambda s: profile(s, scores), totals_chart=totals(scores),
         company="、".join(companies),
         roles="、".join(dict.fromkeys(r.role_title for r in records)),

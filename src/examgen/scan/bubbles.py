@@ -21,7 +21,8 @@ INNER_MM = layout.BUBBLE_R - 0.55  # measured inside the printed outline
 BACKGROUND_MM = 9.0  # wider than a filled bubble, so paper brightness ignores the ink
 
 NOT_RATED = "blank"
-REASONS = {"double": "涂了不止一个圆圈", "faint": "涂痕太浅，无法判断"}
+REASONS = {"double": "涂了不止一个圆圈", "faint": "涂痕太浅，无法判断",
+           "blank": "答题卡此题未涂（请确认是否作答）"}
 
 
 @dataclass(frozen=True)
@@ -122,13 +123,19 @@ def _empty_levels(rows: tuple[layout.Row, ...], raw: list[list[float]]) -> dict[
 
 def decide(row: layout.Row, scores: tuple[float, ...]) -> RowReading:
     """One clear mark gives its value; nothing gives "not rated"; anything else is for a
-    person (two marks, or a mark too faint to call) and is never guessed."""
+    person (two marks, or a mark too faint to call) and is never guessed.
+
+    An answer-grid row of a multiple-answer item reads every clearly marked letter ("AC");
+    a grid row with nothing marked goes to a person too (a missed item or a pale pencil
+    both look blank, and the candidate's score depends on it)."""
     marked = [i for i, s in enumerate(scores) if s >= MARK]
     faint = [i for i, s in enumerate(scores) if FAINT <= s < MARK]
-    if len(marked) > 1:
+    if len(marked) > 1 and not row.multi:
         return RowReading(row, scores, None, "double")
     if faint:
         return RowReading(row, scores, None, "faint")
     if marked:
-        return RowReading(row, scores, row.bubbles[marked[0]].value)
+        return RowReading(row, scores, "".join(row.bubbles[i].value for i in marked))
+    if row.grid:
+        return RowReading(row, scores, None, "blank")
     return RowReading(row, scores, None)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from .. import layout
 from ..errors import ExamgenError
+from ..grading import WrittenGrade, choice_keys, grade
 from ..history import History
 from ..pdf import write_atomically
-from ..readings import RECOMMENDATION, Reading, ReviewItem, add_review, readings, store
+from ..readings import GRID, RECOMMENDATION, Reading, ReviewItem, add_review, readings, store
 from .bubbles import REASONS
 from .raster import RasterError, read_pages
 from .reader import PageError, PageRead, read_page
@@ -53,9 +54,11 @@ class ScanReport:
     review: list[ReviewItem] = field(default_factory=list)
     errors: list[tuple[str, int | None, str]] = field(default_factory=list)  # file, page, msg
     conflicts: list[Conflict] = field(default_factory=list)
+    grades: dict[str, WrittenGrade] = field(default_factory=dict)  # paper → its answer grid
 
     def to_json(self) -> dict:
         return {
+            "written": [g.to_json() for g in self.grades.values()],
             "pages": [p.to_json() for p in self.pages],
             "scores": [{"paper": r.paper, "interviewer": r.interviewer,
                         "question": question_json(r.question), "rating": rating_json(r)}
@@ -72,7 +75,8 @@ def question_json(question: str) -> int | str:
 
 
 def rating_json(r: Reading) -> int | str | None:
-    if r.value is None or r.question == RECOMMENDATION:
+    """A rating as a number; a recommendation, or an answer grid's letters, as text."""
+    if r.value is None or r.question == RECOMMENDATION or r.interviewer == GRID:
         return r.value
     return int(r.value)
 
@@ -122,11 +126,18 @@ def _scan_page(report: ScanReport, history: History, path: Path, page: int, imag
         _fail(report, path, page, f"评分卡写的是 {sheet.count} 题，历史记录中试卷 {sheet.paper} "
                                   f"有 {record.count} 题", sheet)
         return
-    panel = len(record.interviewers)  # 0: the panel was not named, so its size is unknown
-    if sheet.interviewer < 1 or panel and sheet.interviewer > panel:
-        _fail(report, path, page, f"评分卡写的是面试官 {sheet.interviewer}，历史记录中试卷 "
-                                  f"{sheet.paper} 只有 {panel} 位面试官", sheet)
-        return
+    if sheet.interviewer == GRID:
+        keys = choice_keys(record)
+        printed = layout.parse_grid_code(sheet.layout)
+        if [k.options for k in keys] != [i.options for i in printed]:
+            _fail(report, path, page, f"答题卡的选择题与历史记录中试卷 {sheet.paper} 的不符", sheet)
+            return
+    else:
+        panel = len(record.interviewers)  # 0: the panel was not named, its size is unknown
+        if sheet.interviewer < 1 or panel and sheet.interviewer > panel:
+            _fail(report, path, page, f"评分卡写的是面试官 {sheet.interviewer}，历史记录中试卷 "
+                                      f"{sheet.paper} 只有 {panel} 位面试官", sheet)
+            return
     file = str(path.resolve())
     decided, pending = [], []
     for row in read.rows:
@@ -148,6 +159,8 @@ def _scan_page(report: ScanReport, history: History, path: Path, page: int, imag
     status = ("conflict" if stored.conflicts else
               "read" if stored.new or stored.replaced else "unchanged")
     report.pages.append(PageResult(str(path), page, sheet.paper, sheet.interviewer, status))
+    if sheet.interviewer == GRID:
+        report.grades[sheet.paper] = grade(record, readings(history, [sheet.paper]))
 
 
 def _review_items(read: PageRead, rows, file: str, page: int, review_dir: Path
