@@ -77,3 +77,15 @@ def ink_margins(path: Path, dpi: int = 100) -> list[tuple[float, float, float, f
     finally:
         document.close()
     return margins
+
+
+def file_paths(files: dict) -> dict[str, Path]:
+    """A paper's `files` from `build --json` as key → Path, nested groups flattened
+    ("rating_sheets": {"1": …} becomes "rating_sheets.1")."""
+    out: dict[str, Path] = {}
+    for key, value in files.items():
+        if isinstance(value, dict):
+            out.update({f"{key}.{k}": Path(v) for k, v in value.items()})
+        else:
+            out[key] = Path(value)
+    return out

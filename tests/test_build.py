@@ -11,13 +11,13 @@ import pytest
 from examgen.cli import main
 from examgen.resources import default_bank_dir
 
-from .pdftext import embedded_fonts, page_texts, squash
+from .pdftext import embedded_fonts, file_paths, page_texts, squash
 
 
 @pytest.fixture(scope="module")
 def director(director_paper):
     [paper] = director_paper["json"]["papers"]
-    files = {k: Path(v) for k, v in paper["files"].items()}
+    files = file_paths(paper["files"])
     return {"paper": paper, "files": files,
             "sheet": page_texts(files["questions"]), "key": page_texts(files["answer_key"])}
 
@@ -241,7 +241,7 @@ def test_kept_html_prints_every_character_with_its_own_fonts(runner, tmp_path):
     result = build(runner, tmp_path, "--role", "director", "--count", "5", "--seed", "3",
                    "--candidate", "欧阳喆堃", "--html", "--json", "--allow-shortfall")
     assert result.exit_code == 0, result.output
-    files = {k: Path(v) for k, v in json.loads(result.stdout)["papers"][0]["files"].items()}
+    files = file_paths(json.loads(result.stdout)["papers"][0]["files"])
     for kind in ("questions", "answer_key"):
         html = files[f"{kind}_html"].read_text(encoding="utf-8")
         faces = [TTFont(io.BytesIO(base64.b64decode(data))) for data in

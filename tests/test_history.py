@@ -134,7 +134,7 @@ def test_concurrent_builds_never_lose_a_record(tmp_path):
         assert proc.returncode == 0, err.decode()
     with History(history) as h:
         assert sorted(r.candidate for r in h.find()) == ["并发0", "并发1", "并发2"]
-    assert len(list((tmp_path / "p").glob("*.pdf"))) == 6
+    assert len(list((tmp_path / "p").glob("*.pdf"))) == 9  # sheet, key, rating sheet each
 
 
 def test_renderer_removes_weasyprints_temporary_folders_even_after_a_killed_worker():

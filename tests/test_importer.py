@@ -661,7 +661,8 @@ def test_import_then_build_in_two_commands(runner, tmp_path, converted):
     assert built.exit_code == 0, built.output
     paper = json.loads(built.stdout)["papers"][0]
     assert len(paper["questions"]) == 12
-    assert sorted(p.suffix for p in (tmp_path / "papers").iterdir()) == [".pdf", ".pdf"]
+    # sheet, key and rating sheet, and nothing half-written
+    assert sorted(p.suffix for p in (tmp_path / "papers").iterdir()) == [".pdf"] * 3
 
 
 def test_build_needs_allow_shortfall_when_the_import_lacks_dimensions(runner, tmp_path):

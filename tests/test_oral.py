@@ -257,7 +257,8 @@ def test_a_panel_paper_is_recorded_and_reprinted_byte_for_byte(runner, panel, tm
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["identical"] is True
-    assert set(data["files"]) == {"questions", "answer_key", "answer_key_2", "consolidation"}
+    assert set(data["files"]) == {"questions", "answer_key", "answer_key_2", "consolidation",
+                                  "rating_1", "rating_2"}
 
 
 def test_mailing_a_panel_paper_attaches_every_booklet_and_the_panel_sheet(runner, panel,

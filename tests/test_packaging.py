@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from .pdftext import file_paths
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -46,7 +48,7 @@ def test_installed_wheel_builds_a_paper_from_another_folder(wheel, tmp_path):
                           cwd=work, env=env, capture_output=True, timeout=300)
     assert done.returncode == 0, done.stderr.decode()
     [paper] = json.loads(done.stdout)["papers"]
-    for path in paper["files"].values():
+    for path in file_paths(paper["files"]).values():
         assert Path(work, path).read_bytes().startswith(b"%PDF")
     probe = subprocess.run([sys.executable, "-c", "import examgen.resources as r; "
                             "print(r.templates_dir())"], cwd=work, env=env,

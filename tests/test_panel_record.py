@@ -19,12 +19,14 @@ def paper_for(root: Path, **kwargs):
                             day="2026-12-01", **kwargs)
 
 
-def test_without_interviewers_a_paper_has_todays_two_files(small_bank, tmp_path):
+def test_without_interviewers_a_paper_has_todays_two_files_and_a_rating_sheet(small_bank,
+                                                                              tmp_path):
     _, paper = paper_for(small_bank)
     docs = paper_documents(paper, tmp_path)
     assert [(d.key, d.kind, d.path.name) for d in docs] == [
         ("questions", "sheet", f"{paper.id}-sheet.pdf"),
-        ("answer_key", "key", f"{paper.id}-key.pdf")]
+        ("answer_key", "key", f"{paper.id}-key.pdf"),
+        ("rating_1", "rating", f"{paper.id}-rating-1.pdf")]
     assert docs[1].context == {"interviewer": 1, "interviewer_name": ""}
 
 
@@ -38,7 +40,11 @@ def test_named_interviewers_get_numbered_booklets_and_the_paper_a_panel_sheet(sm
          {"interviewer": 1, "interviewer_name": "王敏"}),
         ("answer_key_2", "booklet", f"{paper.id}-key-2-李_强.pdf",  # never a folder
          {"interviewer": 2, "interviewer_name": "李/强"}),
-        ("consolidation", "panel", f"{paper.id}-panel.pdf", {})]
+        ("consolidation", "panel", f"{paper.id}-panel.pdf", {}),
+        ("rating_1", "rating", f"{paper.id}-rating-1.pdf",
+         {"interviewer": 1, "interviewer_name": "王敏"}),
+        ("rating_2", "rating", f"{paper.id}-rating-2.pdf",
+         {"interviewer": 2, "interviewer_name": "李/强"})]
     assert all(d.path.parent == tmp_path for d in docs)
 
 
@@ -64,7 +70,8 @@ def test_the_record_holds_mode_panel_and_what_scoring_needs_per_question(small_b
     assert stored.question_meta == {
         q.id: {"dimension": q.dimension, "points": q.points, "minutes": q.minutes}
         for q in paper.questions}
-    assert set(stored.files) == {"questions", "answer_key", "answer_key_2", "consolidation"}
+    assert set(stored.files) == {"questions", "answer_key", "answer_key_2", "consolidation",
+                                 "rating_1", "rating_2"}
     again = recorded_paper(stored, bank)
     assert (again.mode, again.interviewers, again.same_questions) == (
         "written", ("王敏", "李强"), False)

@@ -73,7 +73,7 @@ def test_different_company_means_a_different_paper_and_record(runner, tmp_path, 
     ids = {json.loads(r.stdout)["papers"][0]["id"] for r in (first, second)}
     assert len(ids) == 2
     assert len(records()) == 2
-    assert len(list((tmp_path / "a").glob("*.pdf"))) == 4
+    assert len(list((tmp_path / "a").glob("*.pdf"))) == 6  # sheet, key, rating sheet each
 
 
 def test_the_same_paper_built_again_is_refused_and_nothing_changes(runner, tmp_path, bank):
@@ -196,7 +196,7 @@ def test_five_concurrent_identical_builds_one_wins_the_others_say_so(tmp_path, b
             one_line_error(err, "已存在于历史记录中")
     assert len(records(tmp_path / "h.sqlite3")) == 1
     assert sorted(p.name.split("-", 3)[-1] for p in (tmp_path / "p").iterdir()) == [
-        "key.pdf", "sheet.pdf"]  # no temporary file left behind
+        "key.pdf", "rating-1.pdf", "sheet.pdf"]  # no temporary file left behind
 
 
 KILL_ON_SECOND_LINK = """
@@ -222,7 +222,7 @@ def test_a_build_killed_between_its_renames_does_not_block_the_rerun(tmp_path, b
     rerun = _popen(args, env)
     assert rerun.wait(timeout=120) == 0, rerun.stderr.read()
     assert sorted(p.name.split("-", 3)[-1] for p in (tmp_path / "p").iterdir()) == [
-        "key.pdf", "sheet.pdf"]
+        "key.pdf", "rating-1.pdf", "sheet.pdf"]
     [record] = records(tmp_path / "h.sqlite3")
     for key, path in record.files.items():
         assert Path(path).exists(), key

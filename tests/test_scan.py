@@ -72,12 +72,13 @@ def panel(tmp_path_factory) -> Panel:
     result = CliRunner().invoke(main, [
         "build", "--role", "director", "--count", str(COUNT), "--seed", "11", "--out",
         str(root / "papers"), "--history", str(history), "--candidate", "李雷",
-        "--date", "2026-12-01", "--bank", str(default_bank_dir()), "--json"])
+        "--date", "2026-12-01", "--bank", str(default_bank_dir()), "--interviewers", "王敏,李强",
+        "--json"])
     assert result.exit_code == 0, result.output
     [built] = json.loads(result.stdout)["papers"]
     with History(history) as store:
         paper = recorded_paper(store.get(built["id"]), load_bank(default_bank_dir()))
-    sheets = {1: rating_pdf(paper, 1, "王敏"), 2: rating_pdf(paper, 2, "")}
+    sheets = {1: rating_pdf(paper, 1, "王敏"), 2: rating_pdf(paper, 2, "李强")}
     return Panel(root, history, paper, sheets, {})
 
 
@@ -320,6 +321,15 @@ def test_scores_set_resolves_a_review_item_and_is_recorded_as_typed(panel, tmp_p
            for r in json.loads(shown.stdout)["readings"]}
     assert got == {(2, 21): 3, (2, 22): 5, (2, 23): None, (2, "recommendation"): "强烈推荐"}
 
+    listed = runner.invoke(main, ["history", "--history", str(history)])
+    assert "评分：面试官 2 已评 2/23 题，推荐意见 强烈推荐" in listed.output
+    listed = runner.invoke(main, ["history", "--history", str(history), "--json"])
+    [paper] = json.loads(listed.stdout)["papers"]
+    assert {(r["question"], r["rating"], r["source"]) for r in paper["readings"]} == {
+        (21, 3, "typed"), (22, 5, "typed"), (23, None, "scan"),
+        ("recommendation", "强烈推荐", "typed")}
+    assert paper["review"] == []
+
 
 # --- what cannot be read -----------------------------------------------------------------
 
@@ -399,11 +409,13 @@ def test_unreadable_files_are_one_line_each_and_exit_1(tmp_path, runner, name, c
     (["{paper}", "2=3.5"], "'2=3.5'：评级应为 1–5 的整数（不评写 -）"),
     (["{paper}", "recommendation=很好"], "综合推荐只能是 强烈推荐、推荐、待定、不推荐"),
     (["{paper}", "4"], "'4' 应写成 题号=评级"),
+    (["{paper}", "--interviewer", "3", "1=2"], "只有 2 位面试官，没有面试官 3"),
 ])
 def test_scores_set_refuses_what_is_not_on_the_paper(panel, tmp_path, runner, args, message):
     history = panel.fresh_history(tmp_path)
     args = [a.format(paper=panel.paper.id) for a in args]
-    result = runner.invoke(main, ["scores", "set", *args[:1], "--interviewer", "1", *args[1:],
+    who = [] if "--interviewer" in args else ["--interviewer", "1"]
+    result = runner.invoke(main, ["scores", "set", *args[:1], *who, *args[1:],
                                   "--history", str(history)])
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
@@ -411,3 +423,25 @@ def test_scores_set_refuses_what_is_not_on_the_paper(panel, tmp_path, runner, ar
     assert message in line
     with History(history) as store:
         assert readings(store) == []
+
+
+def test_the_printed_pdf_itself_scans_as_an_unrated_sheet(panel, tmp_path, runner):
+    """A PDF page that is not one scanned picture is rendered, not extracted."""
+    history = panel.fresh_history(tmp_path)
+    (tmp_path / "blank.pdf").write_bytes(panel.sheets[2])
+    result, data = scan(runner, history, tmp_path / "blank.pdf")
+    assert result.exit_code == 0, result.output
+    assert [(p["page"], p["status"]) for p in data["pages"]] == [(1, "read"), (2, "read")]
+    assert {s["rating"] for s in data["scores"]} == {None}
+    assert len(data["scores"]) == COUNT + 1
+    assert data["review"] == []
+
+
+def test_a_sheet_for_an_interviewer_the_paper_does_not_have_is_refused(panel, tmp_path, runner):
+    history = panel.fresh_history(tmp_path)
+    image = fake.rasterize(rating_pdf(panel.paper, 3, "赵磊"), 150)[0]
+    (tmp_path / "third.png").write_bytes(fake.png(image))
+    result, data = scan(runner, history, tmp_path / "third.png")
+    assert result.exit_code == 1
+    assert "评分卡写的是面试官 3" in data["errors"][0]["message"]
+    assert data["scores"] == []

@@ -86,7 +86,18 @@ def _panel(paper: Paper, out: Path) -> list[Document]:
                      kind_label(paper, "panel"))]
 
 
-DOCUMENT_MAKERS: list[DocumentMaker] = [_sheet, _keys, _panel]
+def _ratings(paper: Paper, out: Path) -> list[Document]:
+    """Each interviewer's rating sheets (评分卡) as a file of their own, to print apart from
+    the key or booklet they also end: PAPER-ID-rating-N.pdf, one ("1") without a panel."""
+    names = paper.interviewers or ("",)
+    label = kind_label(paper, "rating")
+    return [Document(f"rating_{n}", "rating", out / f"{paper.id}-rating-{n}.pdf",
+                     f"{label}（{name}）" if name else label,
+                     {"interviewer": n, "interviewer_name": name})
+            for n, name in enumerate(names, start=1)]
+
+
+DOCUMENT_MAKERS: list[DocumentMaker] = [_sheet, _keys, _panel, _ratings]
 
 
 def safe_name(name: str) -> str:

@@ -40,6 +40,9 @@ def set_scores(history: History, paper_id: str, interviewer: int, items: list[st
     """Store typed ratings (all or none), replacing what a scan read and settling the cells'
     review items and conflicts. Returns (question, old, new) per item."""
     record = history.get(paper_id)
+    panel = len(record.interviewers)  # 0: not named, any number of interviewers
+    if panel and interviewer > panel:
+        raise ExamgenError(f"试卷 {paper_id} 只有 {panel} 位面试官，没有面试官 {interviewer}")
     parsed = [parse_rating(text, record.count) for text in items]
     before = {r.question: r.value for r in readings(history, [paper_id])
               if r.interviewer == interviewer}
@@ -93,3 +96,22 @@ def paper_scores(history: History, paper_id: str) -> dict:
                    for i in review_items(history, [record.id])],
         "conflicts": [reading_json(r) for r in conflicts(history, [record.id])],
     }
+
+
+def ratings_line(scores: dict) -> str:
+    """One line per paper for `examgen history`: what each interviewer's sheet gave."""
+    panel = sorted({r["interviewer"] for r in scores["readings"]} |
+                   {r["interviewer"] for r in scores["review"]})
+    parts = []
+    for i in panel:
+        mine = [r for r in scores["readings"] if r["interviewer"] == i]
+        rated = [r for r in mine if r["question"] != RECOMMENDATION and r["rating"] is not None]
+        rec = next((r["rating"] for r in mine if r["question"] == RECOMMENDATION), None)
+        waiting = sum(1 for r in scores["review"] if r["interviewer"] == i)
+        text = f"面试官 {i} 已评 {len(rated)}/{scores['count']} 题"
+        text += f"，推荐意见 {rec}" if rec else ""
+        text += f"，{waiting} 行待确认" if waiting else ""
+        parts.append(text)
+    if scores["conflicts"]:
+        parts.append(f"{len(scores['conflicts'])} 处冲突")
+    return "；".join(parts)

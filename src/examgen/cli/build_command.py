@@ -336,9 +336,15 @@ def budget_used(paper: Paper) -> str:
 
 def files_json(paper: Paper, files: dict[str, Path]) -> dict[str, Any]:
     """Files by key; with interviewers also "answer_keys" (name → booklet) and
-    "consolidation" (the 合议表). "answer_key" is always the first booklet."""
+    "consolidation" (the 合议表). "answer_key" is always the first booklet. "rating_sheets"
+    maps interviewer numbers ("1", "2", …) to their rating sheets."""
     out: dict[str, Any] = {key: str(path) for key, path in files.items()
-                           if not re.fullmatch(r"answer_key_\d+(_html)?", key)}
+                           if not re.fullmatch(r"(answer_key|rating)_\d+(_html)?", key)}
+    for suffix in ("", "_html"):  # "rating_sheets": {"1": PATH, "2": PATH, …}
+        sheets = {m[1]: str(path) for key, path in files.items()
+                  if (m := re.fullmatch(rf"rating_(\d+){suffix}", key))}
+        if sheets:
+            out["rating_sheets" + suffix] = sheets
     if paper.interviewers:
         keys = ["answer_key", *(f"answer_key_{n}" for n in range(2, len(paper.interviewers) + 1))]
         out["answer_keys"] = {name: str(files[key])

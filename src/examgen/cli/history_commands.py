@@ -24,14 +24,19 @@ def history(role: str | None, candidate: str | None, history_path: Path | None,
     \b
     Example: examgen history --candidate 张三
     """
+    from ..scores import paper_scores, ratings_line
+
     with History(history_path) as store:
         records = store.find(role=role, candidate=candidate)
         mails = {r.id: store.mails(r.id) for r in records}
+        scores = {r.id: paper_scores(store, r.id) for r in records}
     for problem in store.skipped:
         click.echo(f"警告：{problem}，已跳过（其余记录照常列出）", err=True)
     if as_json:
         emit_json({"history": str(store.path), "skipped": store.skipped, "papers": [
-            {**r.to_json(), "mails": mails[r.id]} for r in records]})
+            {**r.to_json(), "mails": mails[r.id],
+             **{k: scores[r.id][k] for k in ("readings", "review", "conflicts")}}
+            for r in records]})
         return
     if not records:
         click.echo(f"没有符合条件的试卷（历史记录：{store.path}）")
@@ -44,6 +49,8 @@ def history(role: str | None, candidate: str | None, history_path: Path | None,
                    + (f"  已发送给 {sent}" if sent else ""))
         click.echo(f"    题目：{'、'.join(r.questions)}")
         click.echo(f"    文件：{r.files.get('questions', '')}  {r.files.get('answer_key', '')}")
+        if line := ratings_line(scores[r.id]):
+            click.echo(f"    评分：{line}")
 
 
 @main.command()

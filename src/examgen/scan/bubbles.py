@@ -33,31 +33,48 @@ class RowReading:
     review: str = ""  # "", "double" or "faint"
 
 
-def ink_image(sheet: np.ndarray, px_per_mm: float) -> np.ndarray:
-    """0 (paper) … 1 (printed black) per pixel of the rectified sheet, as float32."""
+@dataclass
+class InkMap:
+    """The rectified sheet with its paper brightness: ink 0 (paper) … 1 (printed black),
+    worked out only where it is asked for (bubbles are a small share of the page)."""
+
+    sheet: np.ndarray  # uint8
+    paper: np.ndarray  # float32, brightness of bare paper, every `step` pixels
+    step: int
+    black: float = 0.0  # printed black after flattening (from the markers)
+
+    def patch(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+        py = min(self.paper.shape[0] - 1, (y0 + y1) // 2 // self.step)
+        px = min(self.paper.shape[1] - 1, (x0 + x1) // 2 // self.step)
+        flat = self.sheet[y0:y1, x0:x1].astype(np.float32) / max(float(self.paper[py, px]), 1.0)
+        return np.clip((1.0 - flat) / max(1.0 - self.black, 0.4), 0.0, 1.0)
+
+
+def ink_image(sheet: np.ndarray, px_per_mm: float) -> InkMap:
+    """Flatten the light (a phone's gradient) and scale so the markers are full ink."""
     import cv2
 
     step = 4
     small = cv2.resize(sheet, None, fx=1 / step, fy=1 / step, interpolation=cv2.INTER_AREA)
     k = max(3, int(BACKGROUND_MM * px_per_mm / step) | 1)
     paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    paper = cv2.GaussianBlur(paper, (k, k), 0)
-    paper = cv2.resize(paper, (sheet.shape[1], sheet.shape[0]), interpolation=cv2.INTER_LINEAR)
-    flat = sheet.astype(np.float32) / np.maximum(paper.astype(np.float32), 1.0)
-    black = _marker_level(flat, px_per_mm)
-    ink = (1.0 - flat) / max(1.0 - black, 0.4)
-    return np.clip(ink, 0.0, 1.0, out=ink)
+    paper = cv2.GaussianBlur(paper, (k, k), 0).astype(np.float32)
+    ink = InkMap(sheet, paper, step)
+    ink.black = _marker_level(ink, px_per_mm)
+    return ink
 
 
-def _marker_level(flat: np.ndarray, px_per_mm: float) -> float:
-    """How dark printed black comes out on this page: the markers' outer border cells."""
+def _marker_level(ink: InkMap, px_per_mm: float) -> float:
+    """How dark printed black comes out on this page: the markers' outer border cells,
+    against the paper beside them (the marker is too large for the paper estimate)."""
     cell = layout.MARKER_SIZE / 6
+    paper = float(np.median(ink.paper))
     values = []
     for _, x, y in layout.markers():
         x0, y0 = int((x + cell * 0.25) * px_per_mm), int((y + cell * 0.25) * px_per_mm)
         x1 = int((x + layout.MARKER_SIZE - cell * 0.25) * px_per_mm)
         y1 = int((y + cell * 0.75) * px_per_mm)
-        values.append(flat[y0:y1, x0:x1].ravel())
+        values.append(ink.sheet[y0:y1, x0:x1].ravel().astype(np.float32) / max(paper, 1.0))
     return float(np.clip(np.median(np.concatenate(values)), 0.0, 0.6))
 
 
@@ -69,16 +86,16 @@ def _disc(px_per_mm: float) -> tuple[np.ndarray, int]:
     return mask, r
 
 
-def bubble_score(ink: np.ndarray, bubble: layout.Bubble, px_per_mm: float) -> float:
+def bubble_score(ink: InkMap, bubble: layout.Bubble, px_per_mm: float) -> float:
     mask, r = _disc(px_per_mm)
     cx, cy = int(round(bubble.x * px_per_mm)), int(round(bubble.y * px_per_mm))
-    patch = ink[cy - r:cy + r + 1, cx - r:cx + r + 1]
+    patch = ink.patch(cx - r, cy - r, cx + r + 1, cy + r + 1)
     if patch.shape != mask.shape:
         return 0.0
     return float(patch[mask].mean())
 
 
-def read_rows(ink: np.ndarray, rows: tuple[layout.Row, ...], px_per_mm: float
+def read_rows(ink: InkMap, rows: tuple[layout.Row, ...], px_per_mm: float
               ) -> list[RowReading]:
     """Every row of a page, decided against the page's own empty level."""
     raw = [[bubble_score(ink, b, px_per_mm) for b in row.bubbles] for row in rows]

@@ -33,24 +33,42 @@ def _aruco():
     return _detector
 
 
-def find_markers(gray: np.ndarray) -> dict[int, np.ndarray]:
-    """Marker id → its four corners (4 × 2, image pixels), for the ids of our layout."""
-    import cv2
+CORNER = 0.3  # a scan's markers are looked for first in this share of each side
 
-    wanted = set(layout.MARKER_BITS)
+
+def find_markers(gray: np.ndarray) -> dict[int, np.ndarray]:
+    """Marker id → its four corners (4 × 2, image pixels), for the ids of our layout.
+
+    First in the four corners of a reduced copy (a flatbed scan, fast), then, for what is
+    still missing, in the whole reduced copy and the full image (photos, odd framing)."""
+
     found: dict[int, np.ndarray] = {}
     side = max(gray.shape)
-    for scale in ([DETECT_SIDE / side, 1.0] if side > DETECT_SIDE * 1.2 else [1.0]):
-        small = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale,
-                                                      interpolation=cv2.INTER_AREA)
-        corners, ids, _ = _aruco().detectMarkers(small)
-        if ids is not None:
-            for c, i in zip(corners, ids.ravel(), strict=True):
-                if int(i) in wanted and int(i) not in found:
-                    found[int(i)] = c.reshape(4, 2) / scale
-        if len(found) == len(wanted):
-            break
+    scale = DETECT_SIDE / side if side > DETECT_SIDE * 1.2 else 1.0
+    h, w = gray.shape
+    ch, cw = int(h * CORNER), int(w * CORNER)
+    for y, x in ((0, 0), (0, w - cw), (h - ch, w - cw), (h - ch, 0)):
+        _detect(gray[y:y + ch, x:x + cw], found, scale, (x, y))
+    if len(found) < len(layout.MARKER_BITS):
+        _detect(gray, found, scale, (0, 0))
+    if len(found) < len(layout.MARKER_BITS) and scale != 1.0:
+        _detect(gray, found, 1.0, (0, 0))
     return found
+
+
+def _detect(image: np.ndarray, found: dict[int, np.ndarray], scale: float,
+            offset: tuple[int, int]) -> None:
+    """Look at `image` reduced by `scale`; add what is found in full-image pixels."""
+    import cv2
+
+    if scale != 1.0:
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    corners, ids, _ = _aruco().detectMarkers(image)
+    if ids is None:
+        return
+    for c, i in zip(corners, ids.ravel(), strict=True):
+        if int(i) in layout.MARKER_BITS and int(i) not in found:
+            found[int(i)] = c.reshape(4, 2) / scale + np.array(offset, np.float32)
 
 
 def sheet_homography(found: dict[int, np.ndarray], px_per_mm: float) -> np.ndarray:

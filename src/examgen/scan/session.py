@@ -132,6 +132,12 @@ def _scan_page(report: ScanReport, history: History, path: Path, page: int, imag
         if [k.options for k in keys] != [i.options for i in printed]:
             _fail(report, path, page, f"答题卡的选择题与历史记录中试卷 {sheet.paper} 的不符", sheet)
             return
+    else:
+        panel = len(record.interviewers)  # 0: the panel was not named, its size is unknown
+        if sheet.interviewer < 1 or panel and sheet.interviewer > panel:
+            _fail(report, path, page, f"评分卡写的是面试官 {sheet.interviewer}，历史记录中试卷 "
+                                      f"{sheet.paper} 只有 {panel} 位面试官", sheet)
+            return
     file = str(path.resolve())
     decided, pending = [], []
     for row in read.rows:
