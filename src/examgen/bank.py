@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import BankErrors, ExamgenError
+from .yamlcheck import Checker, LinedMapping, display_path, line_of, read_yaml, show
 
 ROLES_FILE = "roles.yaml"
 DIFFICULTIES = {"easy": "简单", "medium": "中等", "hard": "困难"}
@@ -20,9 +18,17 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 QUESTION_FIELDS = {
     "id", "dimension", "difficulty", "minutes", "points", "question", "answer",
     "analysis", "levels", "tags", "group", "roles", "probes",
+    "type", "options", "explanation", "partial",
 }
 REQUIRED_FIELDS = ("id", "dimension", "difficulty", "minutes", "points", "question", "answer")
-ANALYSIS_FIELDS = {"scoring_points", "expectations", "purpose"}
+# A choice item's time and points default to 1; it needs options instead.
+CHOICE_REQUIRED = ("id", "dimension", "difficulty", "question", "options", "answer")
+CHOICE_ONLY = ("options", "explanation", "partial")
+NOT_FOR_CHOICE = ("levels", "probes")
+TYPES = {"open": "问答题", "choice": "选择题"}
+LETTERS = "ABCDEFGH"  # options are printed A, B, C, …: 2–8 of them
+ANALYSIS_FIELDS = {"scoring_points", "expectations", "purpose", "parts"}
+PART_FIELDS = {"title", "scoring_points", "expectations", "purpose"}
 LEVELS = (1, 2, 3, 4, 5)
 
 
@@ -35,10 +41,24 @@ class Role:
 
 
 @dataclass(frozen=True)
-class Analysis:
+class AnalysisPart:
+    """One part of a long answer scored on its own (`价值理解`, `语言与表达` …)."""
+
+    title: str
     scoring_points: tuple[str, ...] = ()
     expectations: str = ""
     purpose: str = ""
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the key prints under the answer: the flat fields for a one-part analysis, or
+    `parts`, each with a title and the same three fields (never both)."""
+
+    scoring_points: tuple[str, ...] = ()
+    expectations: str = ""
+    purpose: str = ""
+    parts: tuple[AnalysisPart, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,23 +69,47 @@ class Question:
     minutes: int
     points: int
     question: str
-    answer: str
+    answer: str  # a choice item's letters, in order: "B", or "AC" for several
     analysis: Analysis = field(default_factory=Analysis)
     levels: tuple[tuple[int, str], ...] = ()
     probes: tuple[str, ...] = ()  # 追问: the same follow-ups for every candidate
     tags: tuple[str, ...] = ()
     group: str | None = None
     roles: tuple[str, ...] = ()
+    type: str = "open"  # "open" | "choice"
+    options: tuple[str, ...] = ()  # choice: printed A, B, C, …
+    explanation: str = ""  # choice: 解析
+    partial: bool = False  # choice with several answers: partial credit
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type == "choice"
+
+    @property
+    def answer_letters(self) -> tuple[str, ...]:
+        """A choice item's answer as letters, ("A", "C"); () for an open question."""
+        return tuple(self.answer) if self.is_choice else ()
+
+    def lettered_options(self) -> list[tuple[str, str]]:
+        return list(zip(LETTERS, self.options, strict=False))
 
     def digest(self) -> str:
         """A fingerprint of what prints: changes when any printed field changes."""
         data = asdict(self)
         data.pop("file")
         data.pop("line")
-        if not data["probes"]:  # so papers built before probes existed still match
+        # Fields added later are left out while empty, so papers built before still match.
+        if not data["probes"]:
             data.pop("probes")
+        if not data["analysis"]["parts"]:
+            data["analysis"].pop("parts")
+        if data["type"] == "open":
+            data.pop("type")
+        for name, empty in (("options", ()), ("explanation", ""), ("partial", False)):
+            if data[name] == empty:
+                data.pop(name)
         blob = json.dumps(data, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -76,6 +120,16 @@ class Question:
                "analysis.purpose": self.analysis.purpose}
         for i, point in enumerate(self.analysis.scoring_points):
             out[f"analysis.scoring_points[{i}]"] = point
+        for n, part in enumerate(self.analysis.parts):
+            name = f"analysis.parts[{n}]"
+            out.update({f"{name}.title": part.title, f"{name}.expectations": part.expectations,
+                        f"{name}.purpose": part.purpose})
+            for i, point in enumerate(part.scoring_points):
+                out[f"{name}.scoring_points[{i}]"] = point
+        for i, option in enumerate(self.options):
+            out[f"options[{i}]"] = option
+        if self.explanation:
+            out["explanation"] = self.explanation
         for level, text in self.levels:
             out[f"levels.{level}"] = text
         for i, probe in enumerate(self.probes):
@@ -107,141 +161,8 @@ class Bank:
         return {q.id: q for q in self.questions}
 
 
-# ---------------------------------------------------------------------------- YAML with lines
-
-
-class _Mapping(dict):
-    """A YAML mapping that remembers its own line and the line of each key."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-    duplicates: list[tuple[str, int]]
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present
-    """Safe loading (no Python objects), with line numbers on every mapping."""
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode):
-    data = _Mapping()
-    data.line = node.start_mark.line + 1
-    data.key_lines, data.duplicates = {}, []
-    for key_node, _ in node.value:
-        key, line = key_node.value, key_node.start_mark.line + 1
-        if key in data.key_lines:
-            data.duplicates.append((key, line))
-        data.key_lines[key] = line
-    yield data
-    data.update(loader.construct_mapping(node))
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _display(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
-def read_yaml(path: Path) -> Any:
-    """Parse one YAML file; a syntax error names the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ExamgenError(f"不是 UTF-8 编码的文本（{exc.reason}）", _display(path)) from None
-    except OSError as exc:
-        raise ExamgenError(f"无法读取：{exc.strerror}", _display(path)) from None
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or exc.context or "格式错误"
-        raise ExamgenError(f"YAML 格式错误：{problem}", _display(path), line) from None
-    except yaml.YAMLError as exc:
-        raise ExamgenError(f"YAML 格式错误：{exc}", _display(path)) from None
-
-
-# ---------------------------------------------------------------------------- validation
-
-
-class _Checker:
-    """Collects errors for one file instead of stopping at the first."""
-
-    def __init__(self, path: Path):
-        self.file = _display(path)
-        self.errors: list[ExamgenError] = []
-
-    def error(self, message: str, line: int | None, qid: str | None = None,
-              field_name: str | None = None) -> None:
-        self.errors.append(ExamgenError(message, self.file, line, qid, field_name))
-
-    def duplicates(self, mapping: _Mapping, qid: str | None = None) -> None:
-        for key, line in getattr(mapping, "duplicates", []):
-            self.error("字段重复出现", line, qid, str(key))
-
-    def text(self, value: Any, line: int, qid: str | None, name: str,
-             allow_empty: bool = False) -> str:
-        if value is None and allow_empty:
-            return ""
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str) or (not value.strip() and not allow_empty):
-            self.error(f"应为非空文本，实际为 {_show(value)}", line, qid, name)
-            return ""
-        return value.strip("\n") if "\n" in value.strip("\n") else value.strip()
-
-    def integer(self, value: Any, line: int, qid: str | None, name: str,
-                low: int, high: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.error(f"应为 {low}–{high} 的整数，实际为 {_show(value)}", line, qid, name)
-            return low
-        return value
-
-    def text_list(self, value: Any, line: int, qid: str | None, name: str) -> tuple[str, ...]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.error(f"应为文本列表，实际为 {_show(value)}", line, qid, name)
-            return ()
-        return tuple(self.text(v, line, qid, f"{name}[{i}]") for i, v in enumerate(value))
-
-    def weights(self, value: Any, line: int, name: str, allowed: dict[str, str],
-                what: str) -> dict[str, int]:
-        if not isinstance(value, dict) or not value:
-            self.error(f"应为「{what}: 权重」的映射", line, None, name)
-            return {}
-        out: dict[str, int] = {}
-        for key, weight in value.items():
-            if key not in allowed:
-                known = "、".join(allowed)
-                self.error(f"未知的{what} '{key}'，可选：{known}", line, None, f"{name}.{key}")
-            elif isinstance(weight, bool) or not isinstance(weight, int) or weight < 0:
-                self.error(f"权重应为非负整数，实际为 {_show(weight)}", line, None,
-                           f"{name}.{key}")
-            else:
-                out[key] = weight
-        if out and sum(out.values()) == 0:
-            self.error("权重之和必须大于 0", line, None, name)
-        return out
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "空值"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "…"
-
-
-def _line(mapping: Any, key: str) -> int:
-    lines = getattr(mapping, "key_lines", {})
-    return lines.get(key, getattr(mapping, "line", 0))
-
-
 def _load_roles(path: Path, errors: list[ExamgenError]) -> tuple[dict[str, str], dict[str, Role]]:
-    check = _Checker(path)
+    check = Checker(path)
     data = read_yaml(path)
     dimensions: dict[str, str] = {}
     roles: dict[str, Role] = {}
@@ -252,25 +173,25 @@ def _load_roles(path: Path, errors: list[ExamgenError]) -> tuple[dict[str, str],
     check.duplicates(data)
     for key in data:
         if key not in ("dimensions", "roles"):
-            check.error("未知字段（可用：dimensions、roles）", _line(data, key), None, str(key))
+            check.error("未知字段（可用：dimensions、roles）", line_of(data, key), None, str(key))
     raw_dims = data.get("dimensions")
     if not isinstance(raw_dims, dict) or not raw_dims:
-        check.error("应为「维度编号: 维度名称」的映射", _line(data, "dimensions"), None,
+        check.error("应为「维度编号: 维度名称」的映射", line_of(data, "dimensions"), None,
                     "dimensions")
     else:
         check.duplicates(raw_dims)
         for dim_id, title in raw_dims.items():
-            line = _line(raw_dims, dim_id)
+            line = line_of(raw_dims, dim_id)
             if not ID_PATTERN.match(str(dim_id)):
                 check.error("维度编号只能包含字母、数字、-、_", line, None, f"dimensions.{dim_id}")
             dimensions[str(dim_id)] = check.text(title, line, None, f"dimensions.{dim_id}")
     raw_roles = data.get("roles")
     if not isinstance(raw_roles, dict) or not raw_roles:
-        check.error("应为「岗位编号: 岗位设置」的映射", _line(data, "roles"), None, "roles")
+        check.error("应为「岗位编号: 岗位设置」的映射", line_of(data, "roles"), None, "roles")
         raw_roles = {}
-    check.duplicates(raw_roles) if isinstance(raw_roles, _Mapping) else None
+    check.duplicates(raw_roles) if isinstance(raw_roles, LinedMapping) else None
     for role_id, spec in raw_roles.items():
-        line = _line(raw_roles, role_id)
+        line = line_of(raw_roles, role_id)
         name = f"roles.{role_id}"
         if not ID_PATTERN.match(str(role_id)):
             check.error("岗位编号只能包含字母、数字、-、_", line, None, name)
@@ -281,7 +202,7 @@ def _load_roles(path: Path, errors: list[ExamgenError]) -> tuple[dict[str, str],
         check.duplicates(spec)
         for key in spec:
             if key not in ("title", "mix", "difficulty"):
-                check.error("未知字段（可用：title、mix、difficulty）", _line(spec, key), None,
+                check.error("未知字段（可用：title、mix、difficulty）", line_of(spec, key), None,
                             f"{name}.{key}")
         missing = [k for k in ("title", "mix", "difficulty") if k not in spec]
         for key in missing:
@@ -290,9 +211,9 @@ def _load_roles(path: Path, errors: list[ExamgenError]) -> tuple[dict[str, str],
             continue
         roles[str(role_id)] = Role(
             id=str(role_id),
-            title=check.text(spec["title"], _line(spec, "title"), None, f"{name}.title"),
-            mix=check.weights(spec["mix"], _line(spec, "mix"), f"{name}.mix", dimensions, "维度"),
-            difficulty=check.weights(spec["difficulty"], _line(spec, "difficulty"),
+            title=check.text(spec["title"], line_of(spec, "title"), None, f"{name}.title"),
+            mix=check.weights(spec["mix"], line_of(spec, "mix"), f"{name}.mix", dimensions, "维度"),
+            difficulty=check.weights(spec["difficulty"], line_of(spec, "difficulty"),
                                      f"{name}.difficulty", DIFFICULTIES, "难度"),
         )
     errors.extend(check.errors)
@@ -301,7 +222,7 @@ def _load_roles(path: Path, errors: list[ExamgenError]) -> tuple[dict[str, str],
 
 def _load_questions(path: Path, dimensions: dict[str, str], roles: dict[str, Role],
                     errors: list[ExamgenError]) -> list[Question]:
-    check = _Checker(path)
+    check = Checker(path)
     data = read_yaml(path)
     if data is None:
         return []
@@ -312,12 +233,12 @@ def _load_questions(path: Path, dimensions: dict[str, str], roles: dict[str, Rol
     check.duplicates(data)
     for key in data:
         if key not in ("roles", "questions"):
-            check.error("未知字段（可用：roles、questions）", _line(data, key), None, str(key))
-    file_roles = _role_list(check, data.get("roles", []), _line(data, "roles"), None, "roles",
+            check.error("未知字段（可用：roles、questions）", line_of(data, key), None, str(key))
+    file_roles = _role_list(check, data.get("roles", []), line_of(data, "roles"), None, "roles",
                             roles)
     raw = data["questions"]
     if not isinstance(raw, list):
-        check.error("应为题目列表", _line(data, "questions"), None, "questions")
+        check.error("应为题目列表", line_of(data, "questions"), None, "questions")
         raw = []
     questions = []
     for index, item in enumerate(raw):
@@ -328,7 +249,7 @@ def _load_questions(path: Path, dimensions: dict[str, str], roles: dict[str, Rol
     return questions
 
 
-def _role_list(check: _Checker, value: Any, line: int, qid: str | None, name: str,
+def _role_list(check: Checker, value: Any, line: int, qid: str | None, name: str,
                roles: dict[str, Role]) -> tuple[str, ...]:
     listed = check.text_list(value, line, qid, name)
     for role_id in listed:
@@ -337,27 +258,37 @@ def _role_list(check: _Checker, value: Any, line: int, qid: str | None, name: st
     return tuple(r for r in listed if r in roles)
 
 
-def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...],
+def _question(check: Checker, item: Any, index: int, file_roles: tuple[str, ...],
               dimensions: dict[str, str], roles: dict[str, Role]) -> Question | None:
     if not isinstance(item, dict):
         check.error(f"第 {index + 1} 题应为映射（字段: 值）", None)
         return None
-    line = item.line if isinstance(item, _Mapping) else 0
+    line = item.line if isinstance(item, LinedMapping) else 0
     qid = item.get("id")
     qid = str(qid) if qid is not None else f"第{index + 1}题"
     check.duplicates(item, qid)
     before = len(check.errors)
+
+    def at(key: str) -> int:
+        return line_of(item, key)
+
+    kind = str(item.get("type", "open"))
+    if kind not in TYPES:
+        check.error(f"未知题型 '{kind}'，可选：open（问答题）、choice（选择题）", at("type"), qid,
+                    "type")
+        kind = "open"
     for key in item:
         if key not in QUESTION_FIELDS:
-            check.error("未知字段", _line(item, key), qid, str(key))
-    for key in REQUIRED_FIELDS:
+            check.error("未知字段", at(key), qid, str(key))
+        elif kind == "choice" and key in NOT_FOR_CHOICE:
+            check.error("选择题不能有此字段（只有问答题有评分锚点和追问）", at(key), qid, key)
+        elif kind == "open" and key in CHOICE_ONLY:
+            check.error("只有选择题（type: choice）才有此字段", at(key), qid, key)
+    for key in CHOICE_REQUIRED if kind == "choice" else REQUIRED_FIELDS:
         if key not in item:
             check.error("缺少必填字段", line, qid, key)
     if len(check.errors) > before:
         return None
-
-    def at(key: str) -> int:
-        return _line(item, key)
 
     if not ID_PATTERN.match(qid):
         check.error("编号只能包含字母、数字、-、_、.", at("id"), qid, "id")
@@ -369,28 +300,12 @@ def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...
     if difficulty not in DIFFICULTIES:
         check.error(f"未知难度 '{difficulty}'，可选：easy、medium、hard", at("difficulty"), qid,
                     "difficulty")
-    analysis = Analysis()
-    raw_analysis = item.get("analysis")
-    if raw_analysis is not None:
-        if not isinstance(raw_analysis, dict):
-            check.error("应为包含 scoring_points、expectations、purpose 的映射",
-                        at("analysis"), qid, "analysis")
-        else:
-            check.duplicates(raw_analysis, qid)
-            for key in raw_analysis:
-                if key not in ANALYSIS_FIELDS:
-                    check.error("未知字段（可用：scoring_points、expectations、purpose）",
-                                _line(raw_analysis, key), qid, f"analysis.{key}")
-            sub = raw_analysis
-            analysis = Analysis(
-                scoring_points=check.text_list(sub.get("scoring_points", []),
-                                               _line(sub, "scoring_points"), qid,
-                                               "analysis.scoring_points"),
-                expectations=check.text(sub.get("expectations"), _line(sub, "expectations"),
-                                        qid, "analysis.expectations", allow_empty=True),
-                purpose=check.text(sub.get("purpose"), _line(sub, "purpose"), qid,
-                                   "analysis.purpose", allow_empty=True),
-            )
+    analysis = _analysis(check, item.get("analysis"), at("analysis"), qid)
+    if kind == "choice":
+        options, answer, partial = _choice(check, item, qid)
+    else:
+        options, partial = (), False
+        answer = check.text(item["answer"], at("answer"), qid, "answer", allow_empty=True)
     levels: list[tuple[int, str]] = []
     raw_levels = item.get("levels")
     if raw_levels is not None:
@@ -399,10 +314,10 @@ def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...
         else:
             for key, text in raw_levels.items():
                 if key not in LEVELS:
-                    check.error("分数应为 1–5 的整数", _line(raw_levels, key), qid,
+                    check.error("分数应为 1–5 的整数", line_of(raw_levels, key), qid,
                                 f"levels.{key}")
                     continue
-                levels.append((key, check.text(text, _line(raw_levels, key), qid,
+                levels.append((key, check.text(text, line_of(raw_levels, key), qid,
                                                f"levels.{key}")))
     probes = check.text_list(item.get("probes", []), at("probes"), qid, "probes")
     if "probes" in item and not 2 <= len(probes) <= 3:
@@ -417,19 +332,120 @@ def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...
         id=qid,
         dimension=dimension,
         difficulty=difficulty,
-        minutes=check.integer(item["minutes"], at("minutes"), qid, "minutes", 1, 120),
-        points=check.integer(item["points"], at("points"), qid, "points", 1, 100),
+        minutes=check.integer(item.get("minutes", 1), at("minutes"), qid, "minutes", 1, 120),
+        points=check.integer(item.get("points", 1), at("points"), qid, "points", 1, 100),
         question=check.text(item["question"], at("question"), qid, "question"),
-        answer=check.text(item["answer"], at("answer"), qid, "answer", allow_empty=True),
+        answer=answer,
         analysis=analysis,
         levels=tuple(sorted(levels)),
         probes=probes,
         tags=check.text_list(item.get("tags", []), at("tags"), qid, "tags"),
         group=check.text(group, at("group"), qid, "group") if group is not None else None,
         roles=question_roles,
+        type=kind,
+        options=options,
+        explanation=check.text(item.get("explanation"), at("explanation"), qid, "explanation",
+                               allow_empty=True),
+        partial=partial,
         file=check.file,
         line=line,
     )
+
+
+def _analysis_fields(check: Checker, sub: Any, qid: str, name: str) -> dict[str, Any]:
+    return {
+        "scoring_points": check.text_list(sub.get("scoring_points", []),
+                                          line_of(sub, "scoring_points"), qid,
+                                          f"{name}.scoring_points"),
+        "expectations": check.text(sub.get("expectations"), line_of(sub, "expectations"), qid,
+                                   f"{name}.expectations", allow_empty=True),
+        "purpose": check.text(sub.get("purpose"), line_of(sub, "purpose"), qid,
+                              f"{name}.purpose", allow_empty=True),
+    }
+
+
+def _analysis(check: Checker, raw: Any, line: int, qid: str) -> Analysis:
+    """The flat fields, or `parts` (a list of {title, scoring_points, expectations,
+    purpose}); never both, so nothing prints twice or out of place."""
+    if raw is None:
+        return Analysis()
+    if not isinstance(raw, dict):
+        check.error("应为包含 scoring_points、expectations、purpose（或 parts）的映射", line,
+                    qid, "analysis")
+        return Analysis()
+    check.duplicates(raw, qid)
+    for key in raw:
+        if key not in ANALYSIS_FIELDS:
+            check.error("未知字段（可用：scoring_points、expectations、purpose、parts）",
+                        line_of(raw, key), qid, f"analysis.{key}")
+    if "parts" not in raw:
+        return Analysis(**_analysis_fields(check, raw, qid, "analysis"))
+    flat = [key for key in raw if key in ANALYSIS_FIELDS - {"parts"}]
+    for key in flat:
+        check.error("分部分评分时，评分要点、期望、考察目的写在各部分（parts）中",
+                    line_of(raw, key), qid, f"analysis.{key}")
+    items = raw["parts"]
+    if not isinstance(items, list) or not items:
+        check.error("应为各部分的列表，每部分含 title 与评分要点、期望、考察目的",
+                    line_of(raw, "parts"), qid, "analysis.parts")
+        return Analysis()
+    parts: list[AnalysisPart] = []
+    for n, sub in enumerate(items):
+        name = f"analysis.parts[{n}]"
+        if not isinstance(sub, dict):
+            check.error("应为包含 title、scoring_points、expectations、purpose 的映射",
+                        line_of(raw, "parts"), qid, name)
+            continue
+        check.duplicates(sub, qid)
+        here = getattr(sub, "line", line_of(raw, "parts"))
+        for key in sub:
+            if key not in PART_FIELDS:
+                check.error("未知字段（可用：title、scoring_points、expectations、purpose）",
+                            line_of(sub, key), qid, f"{name}.{key}")
+        title = check.text(sub.get("title"), line_of(sub, "title"), qid, f"{name}.title")
+        fields = _analysis_fields(check, sub, qid, name)
+        if not any(fields.values()):
+            check.error("此部分没有评分要点、期望或考察目的", here, qid, name)
+        if title and title in (p.title for p in parts):
+            check.error(f"部分标题「{title}」重复", line_of(sub, "title"), qid, f"{name}.title")
+        parts.append(AnalysisPart(title=title, **fields))
+    return Analysis(parts=tuple(parts))
+
+
+def _choice(check: Checker, item: Any, qid: str) -> tuple[tuple[str, ...], str, bool]:
+    """(options, answer letters in order, partial) of a choice item."""
+    options = check.text_list(item["options"], line_of(item, "options"), qid, "options")
+    if not 2 <= len(options) <= len(LETTERS):
+        check.error(f"选项应为 2–{len(LETTERS)} 个，实际为 {len(options)} 个",
+                    line_of(item, "options"), qid, "options")
+    for i, option in enumerate(options):
+        if option and option in options[:i]:
+            check.error(f"选项 {LETTERS[i] if i < len(LETTERS) else i + 1} 与前面的选项重复",
+                        line_of(item, "options"), qid, f"options[{i}]")
+    raw, line = item["answer"], line_of(item, "answer")
+    letters = [raw] if isinstance(raw, str) else raw
+    if not isinstance(letters, list) or not letters or not all(
+            isinstance(x, str) and len(x.strip()) == 1 for x in letters):
+        check.error("选择题的答案应为一个选项字母（如 B），多选题为字母列表（如 [A, C]），"
+                    f"实际为 {show(raw)}", line, qid, "answer")
+        letters = []
+    letters = [x.strip() for x in letters]
+    available = LETTERS[:len(options)]
+    for letter in letters:
+        if letter not in available:
+            check.error(f"答案 {letter} 没有对应的选项（可选：{'、'.join(available)}）", line, qid,
+                        "answer")
+    if len(set(letters)) != len(letters):
+        check.error("答案中有重复的字母", line, qid, "answer")
+    partial = item.get("partial", False)
+    if not isinstance(partial, bool):
+        check.error(f"应为 true 或 false，实际为 {show(partial)}", line_of(item, "partial"), qid,
+                    "partial")
+        partial = False
+    elif partial and len(letters) < 2:
+        check.error("只有多个答案的选择题才能按答对的比例给分", line_of(item, "partial"), qid,
+                    "partial")
+    return options, "".join(sorted(set(letters), key=LETTERS.find)), partial
 
 
 def bank_files(root: Path) -> list[Path]:
@@ -442,10 +458,10 @@ def load_bank(root: Path | str) -> Bank:
     """Load and validate a bank folder; raises BankErrors listing every problem."""
     root = Path(root)
     if not root.is_dir():
-        raise ExamgenError("题库文件夹不存在", _display(root))
+        raise ExamgenError("题库文件夹不存在", display_path(root))
     roles_path = root / ROLES_FILE
     if not roles_path.is_file():
-        raise ExamgenError(f"题库文件夹中缺少 {ROLES_FILE}", _display(root))
+        raise ExamgenError(f"题库文件夹中缺少 {ROLES_FILE}", display_path(root))
     errors: list[ExamgenError] = []
     dimensions, roles = _load_roles(roles_path, errors)
     questions: list[Question] = []
