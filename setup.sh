@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what examgen needs on a fresh machine: Pango and HarfBuzz's subset library
 # (Debian/Ubuntu packages, so WeasyPrint can lay out and subset fonts fast), then a
-# virtual environment in .venv with examgen in it. `bash setup.sh test` adds the test tools.
+# virtual environment in .venv with examgen and its scanner (the `scan` extra: OpenCV, zxing-cpp,
+# pypdfium2) in it. `bash setup.sh test` adds the test tools.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,8 +26,8 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "${1:-}" = "test" ]; then
-  .venv/bin/python -m pip install -q ".[test]"
+  .venv/bin/python -m pip install -q ".[scan,test]"
 else
-  .venv/bin/python -m pip install -q .
+  .venv/bin/python -m pip install -q ".[scan]"
 fi
 echo "examgen installed in .venv ($(.venv/bin/examgen --version))"

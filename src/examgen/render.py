@@ -7,14 +7,16 @@ from typing import Literal
 
 import jinja2
 
+from . import sheets
 from .bank import DIFFICULTIES
 from .errors import ExamgenError
+from .layout import RECOMMENDATIONS  # one list: printed and scanned
 from .paper import Paper
 from .resources import templates_dir
 
-Kind = Literal["sheet", "key"]
-KINDS: dict[Kind, str] = {"sheet": "题目卷", "key": "面试官用卷"}
-RECOMMENDATIONS = ("强烈推荐", "推荐", "待定", "不推荐")
+Kind = Literal["sheet", "key", "rating"]
+KINDS: dict[Kind, str] = {"sheet": "题目卷", "key": "面试官用卷", "rating": "评分卡"}
+
 _NUMERALS = "一二三四五六七八九十"
 
 
@@ -50,21 +52,23 @@ def _environment() -> jinja2.Environment:
     env.filters["cn_date"] = chinese_date
     env.globals.update(difficulty_label=DIFFICULTIES, writing_lines=writing_lines,
                        recommendations=RECOMMENDATIONS, kinds=KINDS)
+    sheets.register(env)
     return env
 
 
 _env: jinja2.Environment | None = None
 
 
-def render_html(paper: Paper, kind: Kind, font_urls: dict[str, str]) -> str:
-    """The HTML of the question sheet or the answer key; `font_urls` maps weight → URL."""
+def render_html(paper: Paper, kind: Kind, font_urls: dict[str, str], **context) -> str:
+    """The HTML of the question sheet, the answer key or a rating sheet; `font_urls` maps
+    weight → URL; `context` adds e.g. `interviewer` and `interviewer_name`."""
     global _env
     if _env is None:
         _env = _environment()
     try:
         template = _env.get_template(f"{kind}.html")
         return template.render(paper=paper, kind=kind, font_urls=font_urls,
-                               sections=paper.sections())
+                               sections=paper.sections(), **context)
     except jinja2.TemplateSyntaxError as exc:
         raise ExamgenError(f"模板语法错误：{exc.message}", exc.filename, exc.lineno) from None
     except jinja2.UndefinedError as exc:

@@ -97,5 +97,6 @@ from . import (  # noqa: E402,F401
     history_commands,
     import_command,
     mail_command,
+    scan_command,
     scores_command,
 )
