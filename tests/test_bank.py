@@ -158,12 +158,16 @@ def test_choice_item_loads_with_letters_and_defaults(tmp_path):
     root = write_bank(tmp_path, [choice("c1"), choice("c2", answer=["C", "A"], partial=True,
                                                       points=4, minutes=2)])
     one, two = load_bank(root).questions
-    assert one.is_choice and one.type == "choice"
-    assert one.answer == "B" and one.answer_letters == ("B",)
+    assert one.is_choice
+    assert one.type == "choice"
+    assert one.answer == "B"
+    assert one.answer_letters == ("B",)
     assert (one.minutes, one.points) == (1, 1)  # a choice item's defaults
     assert one.lettered_options()[1] == ("B", "确认客户的诉求")
     assert one.explanation == "先弄清诉求，后续处理才有依据。"
-    assert two.answer == "AC" and two.partial and (two.minutes, two.points) == (2, 4)
+    assert two.answer == "AC"
+    assert two.partial
+    assert (two.minutes, two.points) == (2, 4)
     texts = one.texts()
     assert texts["options[3]"] == "解释公司规定"
     assert texts["explanation"].startswith("先弄清诉求")
@@ -176,7 +180,9 @@ def test_open_questions_are_still_the_default_and_keep_their_fingerprint():
                  question="什么是首次解决率？", answer="一次接触就解决的比例。",
                  analysis=Analysis(("定义准确",), "能举例。", "考察知识。"),
                  levels=((1, "不知道。"), (5, "讲清口径。")), tags=("FCR",))
-    assert q.type == "open" and not q.is_choice and q.answer_letters == ()
+    assert q.type == "open"
+    assert not q.is_choice
+    assert q.answer_letters == ()
     # the digest printed into the history before choice items and analysis parts existed
     assert q.digest() == "b4dd57507d00353d"
 
@@ -232,7 +238,8 @@ def test_analysis_parts_load_in_order_with_their_own_fields(tmp_path):
         "价值理解", ("说清客服创造的价值",), "有实例。", "看对岗位的认识。")
     assert (second.title, second.scoring_points, second.expectations) == (
         "语言与表达", ("条理清楚", "用词得体"), "")
-    assert q.analysis.scoring_points == () and q.analysis.expectations == ""
+    assert q.analysis.scoring_points == ()
+    assert q.analysis.expectations == ""
     assert q.texts()["analysis.parts[1].scoring_points[1]"] == "用词得体"
     assert q.texts()["analysis.parts[0].title"] == "价值理解"
 
@@ -242,7 +249,8 @@ def test_analysis_parts_load_in_order_with_their_own_fields(tmp_path):
     ({"parts": []}, "q1 analysis.parts: 应为各部分的列表"),
     ({"parts": "价值理解"}, "q1 analysis.parts: 应为各部分的列表"),
     ({"parts": [{"scoring_points": ["甲"]}]}, "q1 analysis.parts[0].title: 应为非空文本"),
-    ({"parts": [{"title": "价值理解"}]}, "q1 analysis.parts[0]: 此部分没有评分要点、期望或考察目的"),
+    ({"parts": [{"title": "价值理解"}]},
+     "q1 analysis.parts[0]: 此部分没有评分要点、期望或考察目的"),
     ({"parts": [{"title": "甲", "purpose": "一"}, {"title": "甲", "purpose": "二"}]},
      "q1 analysis.parts[1].title: 部分标题「甲」重复"),
     ({"parts": [{"title": "甲", "purpose": "一", "score": 5}]},
