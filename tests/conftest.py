@@ -98,3 +98,11 @@ def director_paper(tmp_path_factory: pytest.TempPathFactory) -> dict:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     return {"json": data, "out": out, "stderr": result.stderr}
+
+
+@pytest.fixture(scope="session")
+def scoring_round(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Three candidates' papers built for real (see scoring_round.py); copy before rating."""
+    from .scoring_round import build_round
+
+    return build_round(tmp_path_factory.mktemp("scoring-round"))

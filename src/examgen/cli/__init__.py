@@ -97,6 +97,8 @@ from . import (  # noqa: E402,F401
     history_commands,
     import_command,
     mail_command,
+    report_command,
     scan_command,
     scores_command,
+    stats_command,
 )
