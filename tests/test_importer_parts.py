@@ -84,3 +84,21 @@ def test_parts_are_written_to_the_bank_and_printed_under_their_titles(runner, tm
     assert "价值理解评分要点能说清客户信任" in key
     assert "语言与表达评分要点条理清楚" in key
     assert "落地与评估评分要点有评估方法" in key
+
+
+def test_line_based_traditional_document_with_parts_and_a_cut_off_end():
+    result = parse(fixture_text("shape_b_traditional.txt"))
+    assert result.shape == "B"
+    assert result.announced == 15
+    first, second, third, last = result.questions
+    assert [p.title for p in first.analysis.parts] == ["價值理解", "語言與表達"]
+    assert first.analysis.parts[1].scoring_points == ["條理清楚", "先說結論"]
+    assert second.analysis.parts == []
+    assert second.analysis.scoring_points == ["先安撫客戶", "給出明確時間", "主動想辦法"]
+    assert [p.title for p in third.analysis.parts] == ["指標選擇", "指標使用"]
+    assert third.analysis.parts[1].expectations == "舉出一個指標被誤用的例子。"
+    assert last.truncated
+    assert last.answer == ""
+    assert last.partial.endswith("兩週後")
+    converted = parse(fixture_text("shape_b_traditional.txt"), simplified=True).questions
+    assert [p.title for p in converted[0].analysis.parts] == ["价值理解", "语言与表达"]
