@@ -6,48 +6,109 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import fonts, pdf
 from .bank import Bank, Role
 from .history import History, PaperRecord
 from .paper import Paper, make_paper
-from .render import Kind, render_html
-from .sampling import sample
-
-FILE_KEYS: dict[Kind, str] = {"sheet": "questions", "key": "answer_key"}
+from .render import Kind, kind_label, render_html
+from .sampling import choose
 
 
 @dataclass(frozen=True)
 class BuiltPaper:
     paper: Paper
-    files: dict[str, Path]  # "questions", "answer_key" (and "*_html" with --html)
+    files: dict[str, Path]  # "questions", "answer_key", … (and "*_html" with --html)
     data: dict[Path, bytes] = field(repr=False)
     warnings: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)  # file key → what it is, in Chinese
 
     def sha256(self) -> dict[str, str]:
         return {key: hashlib.sha256(self.data[path]).hexdigest()
                 for key, path in self.files.items() if path.suffix == ".pdf"}
 
 
-def new_paper(bank: Bank, role_id: str, count: int, seed: int, *, candidate: str = "",
+def new_paper(bank: Bank, role_id: str, count: int | None, seed: int, *, candidate: str = "",
               day: str | None = None, company: str = "", allow_shortfall: bool = False,
-              penalty: dict[str, int] | None = None) -> Paper:
-    """Sample the questions and dress them as a paper (nothing rendered yet)."""
-    selection = sample(bank, role_id, count, seed, allow_shortfall=allow_shortfall,
-                       penalty=penalty)
+              penalty: dict[str, int] | None = None, minutes: int | None = None,
+              mode: str = "written", interviewers: tuple[str, ...] = (),
+              same_questions: bool = False) -> Paper:
+    """Sample the questions (by count, or by time with `minutes`) and dress them as a paper
+    (nothing rendered yet)."""
+    selection = choose(bank, role_id, seed, count=count, minutes=minutes,
+                       allow_shortfall=allow_shortfall, penalty=penalty)
     return make_paper(bank, role_id, selection, seed, candidate=candidate, day=day,
-                      company=company)
+                      company=company, mode=mode, minutes_budget=minutes,
+                      interviewers=interviewers, same_questions=same_questions)
 
 
-def paper_paths(paper: Paper, out: Path) -> dict[Kind, Path]:
-    """Where a paper's PDFs go: PAPER-ID-sheet.pdf and PAPER-ID-key.pdf."""
-    return {kind: out / f"{paper.id}-{kind}.pdf" for kind in FILE_KEYS}
+@dataclass(frozen=True)
+class Document:
+    """One PDF of a paper: its key in `files` and the history, its template, what the
+    template gets besides the paper, and where it goes."""
+
+    key: str  # "questions", "answer_key", "answer_key_2", …, "consolidation"
+    kind: Kind  # the template: sheet, key, booklet, panel
+    path: Path
+    label: str  # what the output calls it (Chinese)
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+# Makers of a paper's documents, in output order: (paper, folder) → documents. Another
+# document kind (a rating sheet, …) is one more function appended here.
+DocumentMaker = Callable[[Paper, Path], list[Document]]
+
+
+def _sheet(paper: Paper, out: Path) -> list[Document]:
+    return [Document("questions", "sheet", out / f"{paper.id}-sheet.pdf",
+                     kind_label(paper, "sheet"))]
+
+
+def _keys(paper: Paper, out: Path) -> list[Document]:
+    """The written key or the oral booklet; one per interviewer when they are named."""
+    kind: Kind = "booklet" if paper.oral else "key"
+    label = kind_label(paper, kind)
+    if not paper.interviewers:
+        return [Document("answer_key", kind, out / f"{paper.id}-key.pdf", label,
+                         {"interviewer": 1, "interviewer_name": ""})]
+    return [Document("answer_key" if n == 1 else f"answer_key_{n}", kind,
+                     out / f"{paper.id}-key-{n}-{safe_name(name)}.pdf", f"{label}（{name}）",
+                     {"interviewer": n, "interviewer_name": name})
+            for n, name in enumerate(paper.interviewers, start=1)]
+
+
+def _panel(paper: Paper, out: Path) -> list[Document]:
+    if not paper.interviewers:
+        return []
+    return [Document("consolidation", "panel", out / f"{paper.id}-panel.pdf",
+                     kind_label(paper, "panel"))]
+
+
+DOCUMENT_MAKERS: list[DocumentMaker] = [_sheet, _keys, _panel]
+
+
+def safe_name(name: str) -> str:
+    """A person's name as part of a file name: letters and digits kept (Chinese too), the
+    rest (slashes, spaces, dots) becomes _, so a name can never leave the folder."""
+    return "".join(c if c.isalnum() else "_" for c in name)[:40] or "_"
+
+
+def paper_documents(paper: Paper, out: Path) -> list[Document]:
+    """Every document of a paper, in output order."""
+    return [doc for make in DOCUMENT_MAKERS for doc in make(paper, out)]
+
+
+def paper_paths(paper: Paper, out: Path) -> dict[str, Path]:
+    """Where a paper's PDFs go, by file key (PAPER-ID-sheet.pdf, PAPER-ID-key.pdf, …)."""
+    return {doc.key: doc.path for doc in paper_documents(paper, out)}
 
 
 def printed_texts(paper: Paper) -> list[tuple[str, str, str]]:
     """(where, field, text) for everything of the paper's data that gets printed."""
     texts = [("应聘者", "candidate", paper.candidate), ("公司", "company", paper.company),
              (f"岗位 {paper.role.id}", "title", paper.role.title)]
+    texts += [("面试官", "interviewers", name) for name in paper.interviewers]
     texts += [(f"维度 {d}", "title", t) for d, t in paper.dimensions.items()]
     for q in paper.questions:
         texts += [(q.id, name, text) for name, text in q.texts().items()]
@@ -58,39 +119,45 @@ def printed_texts(paper: Paper) -> list[tuple[str, str, str]]:
 def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = False,
                   keep_html: bool = False, renderer: pdf.Renderer | None = None,
                   on_done: Callable[[], None] | None = None) -> list[BuiltPaper]:
-    """Render every paper's sheet and key in memory (nothing is written yet).
+    """Render every document of every paper in memory (nothing is written yet).
 
     `out` is one folder for all papers or one per paper. Pass a `renderer` started early
-    (its workers warm up while the bank loads) or let this call start one.
+    (its workers warm up while the bank loads) or let this call start one. `on_done` is
+    called once per document (see `paper_documents`).
     """
     if renderer is None:
         with pdf.Renderer() as own:
             return render_papers(papers, out, force=force, keep_html=keep_html, renderer=own,
                                  on_done=on_done)
     outs = [Path(o) for o in out] if isinstance(out, list) else [Path(out)] * len(papers)
-    targets = [paper_paths(p, o) for p, o in zip(papers, outs, strict=True)]
-    html_targets = [{k: v.with_suffix(".html") for k, v in t.items()} for t in targets]
-    every = [path for t in targets for path in t.values()]
+    plans = [paper_documents(p, o) for p, o in zip(papers, outs, strict=True)]
+    every = [doc.path for docs in plans for doc in docs]
     if keep_html:
-        every += [path for t in html_targets for path in t.values()]
+        every += [doc.path.with_suffix(".html") for docs in plans for doc in docs]
     pdf.check_free(every, force)
     for paper in papers:
         fonts.check_printable(printed_texts(paper))
     urls = pdf.font_urls()
-    documents = [render_html(p, kind, urls) for p in papers for kind in FILE_KEYS]
-    results = renderer.render(documents, on_done)
+    htmls = [[render_html(p, doc.kind, urls, **doc.context) for doc in docs]
+             for p, docs in zip(papers, plans, strict=True)]
+    results = iter(renderer.render([h for paper_htmls in htmls for h in paper_htmls], on_done))
     built = []
-    for i, (paper, target, html_target) in enumerate(
-            zip(papers, targets, html_targets, strict=True)):
-        files = {FILE_KEYS[k]: path for k, path in target.items()}
-        data = {path: results[2 * i + j][0] for j, path in enumerate(target.values())}
+    for paper, docs, paper_htmls in zip(papers, plans, htmls, strict=True):
+        files: dict[str, Path] = {}
+        labels: dict[str, str] = {}
+        data: dict[Path, bytes] = {}
+        warnings: list[str] = []
+        for doc in docs:
+            pdf_bytes, logged = next(results)
+            files[doc.key], labels[doc.key], data[doc.path] = doc.path, doc.label, pdf_bytes
+            warnings += logged
         if keep_html:
-            embedded = fonts.embedded_font_urls(documents[2 * i] + documents[2 * i + 1])
-            for kind, path in html_target.items():
-                files[FILE_KEYS[kind] + "_html"] = path
-                data[path] = render_html(paper, kind, embedded).encode()
-        warnings = tuple(w for j in (0, 1) for w in results[2 * i + j][1])
-        built.append(BuiltPaper(paper, files, data, warnings))
+            embedded = fonts.embedded_font_urls("".join(paper_htmls))
+            for doc in docs:
+                path = doc.path.with_suffix(".html")
+                files[doc.key + "_html"], labels[doc.key + "_html"] = path, doc.label + " HTML"
+                data[path] = render_html(paper, doc.kind, embedded, **doc.context).encode()
+        built.append(BuiltPaper(paper, files, data, tuple(warnings), labels))
     return built
 
 
@@ -106,7 +173,10 @@ def paper_record(built: BuiltPaper, bank: Bank, *, allow_shortfall: bool = False
         bank_dir=str(Path(bank.root).resolve()),
         files={k: str(p.resolve()) for k, p in built.files.items()},
         sha256=built.sha256(), allow_shortfall=allow_shortfall, candidate_id=candidate_id,
-        email=email, round=round_id)
+        email=email, round=round_id, mode=paper.mode, minutes_budget=paper.minutes_budget,
+        interviewers=list(paper.interviewers), same_questions=paper.same_questions,
+        question_meta={q.id: {"dimension": q.dimension, "points": q.points,
+                              "minutes": q.minutes} for q in paper.questions})
 
 
 def save_papers(built: list[BuiltPaper], history: History | None,
@@ -138,4 +208,7 @@ def recorded_paper(record: PaperRecord, bank: Bank) -> Paper:
                  questions=tuple(by_id[qid] for qid in record.questions if qid in by_id),
                  dimensions=dict(record.dimensions), candidate=record.candidate,
                  date=record.date, company=record.company,
-                 bank_fingerprint=bank.fingerprint)
+                 bank_fingerprint=bank.fingerprint, mode=record.mode,
+                 minutes_budget=record.minutes_budget,
+                 interviewers=tuple(record.interviewers),
+                 same_questions=record.same_questions)

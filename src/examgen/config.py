@@ -28,8 +28,9 @@ SMTP_KEYS: dict[str, tuple[str, type]] = {
     "user": ("user", str), "password": ("password", str), "starttls": ("starttls", bool),
     "ssl": ("ssl", bool),
 }
-TOP_KEYS = {"company": str, "smtp": dict}
-TYPE_NAMES = {str: "文字（加引号）", int: "整数", bool: "true 或 false", dict: "表 [smtp]"}
+TOP_KEYS = {"company": str, "interviewers": list, "smtp": dict}
+TYPE_NAMES = {str: "文字（加引号）", int: "整数", bool: "true 或 false", dict: "表 [smtp]",
+              list: "名单，例如 [\"王敏\", \"李强\"]"}
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class SmtpSettings:
 class Config:
     company: str = ""
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    interviewers: tuple[str, ...] = ()  # the usual panel: one booklet each
     path: Path | None = None  # the examgen.toml that was read, if any
     warnings: tuple[str, ...] = ()
 
@@ -127,17 +129,17 @@ def load_config(cwd: Path | None = None) -> Config:
     """examgen.toml (current folder, else the user's config folder) with EXAMGEN_SMTP_*
     on top. Command-line options go on top of that with `config.smtp.override(...)`."""
     path = find_config(cwd)
-    company, smtp, warnings = "", SmtpSettings(), []
+    company, smtp, warnings, panel = "", SmtpSettings(), [], ()
     if path is not None:
-        company, smtp = _read_file(path)
+        company, smtp, panel = _read_file(path)
         if smtp.password and _readable_by_others(path):
             warnings.append(f"{path} 中写有邮箱密码，但其他用户也能读取此文件；"
                             f"建议执行 chmod 600 {path}")
     return Config(company=company, smtp=_apply_env(smtp), path=path,
-                  warnings=tuple(warnings))
+                  warnings=tuple(warnings), interviewers=panel)
 
 
-def _read_file(path: Path) -> tuple[str, SmtpSettings]:
+def _read_file(path: Path) -> tuple[str, SmtpSettings, tuple[str, ...]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
@@ -176,7 +178,14 @@ def _read_file(path: Path) -> tuple[str, SmtpSettings]:
         values["port"] = _check_port(values["port"], f"{path}: smtp.port")
     if values.get("ssl") and values.get("starttls"):
         raise ExamgenError("smtp.ssl 和 smtp.starttls 不能同时为 true，请只留一个", path)
-    return data.get("company", "").strip(), SmtpSettings(**values)
+    names = data.get("interviewers", [])
+    if not all(isinstance(n, str) and n.strip() for n in names):
+        raise ExamgenError("设置 interviewers 应为面试官姓名的名单，例如 [\"王敏\", \"李强\"]",
+                           path)
+    from .paper import parse_interviewers
+
+    panel = parse_interviewers("、".join(n.strip() for n in names), path)
+    return data.get("company", "").strip(), SmtpSettings(**values), panel
 
 
 def _check_type(path: Path, key: str, value: Any, kind: type) -> None:

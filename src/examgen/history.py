@@ -12,7 +12,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -96,6 +96,13 @@ class PaperRecord:
     email: str = ""
     round: str = ""
     created: str = ""  # when it was recorded (UTC); never printed on the paper
+    # Added for live interviews; the defaults are what records written before mean.
+    mode: str = "written"  # "written" or "oral"
+    minutes_budget: int | None = None  # --minutes, when the paper was planned by time
+    interviewers: list[str] = field(default_factory=list)  # interviewer N = position N (1-based)
+    same_questions: bool = False  # the round gave every candidate the same questions
+    # question id → {"dimension", "points", "minutes"}: what scoring needs from the bank
+    question_meta: dict[str, dict] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return asdict(self)

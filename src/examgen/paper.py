@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date as Date
+from pathlib import Path
 
 from .bank import Bank, Question, Role
+from .errors import ExamgenError
 from .sampling import Selection
+
+MAX_INTERVIEWERS = 9
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,14 @@ class Paper:
     company: str = ""
     notes: tuple[str, ...] = ()
     bank_fingerprint: str = ""
+    mode: str = "written"  # "written": answered on the sheet; "oral": a live interview
+    minutes_budget: int | None = None  # --minutes: planned by time instead of count
+    interviewers: tuple[str, ...] = ()  # one booklet each, numbered 1… in this order
+    same_questions: bool = False  # every candidate of the round gets these questions
+
+    @property
+    def oral(self) -> bool:
+        return self.mode == "oral"
 
     @property
     def total_points(self) -> int:
@@ -33,6 +46,15 @@ class Paper:
     def total_minutes(self) -> int:
         return sum(q.minutes for q in self.questions)
 
+    def schedule(self) -> list[tuple[int, str, Question, int]]:
+        """(number, dimension title, question, minute at which it should end) in order:
+        the interviewer's clock for a live interview."""
+        clock, out = 0, []
+        for number, q in enumerate(self.questions, start=1):
+            clock += q.minutes
+            out.append((number, self.dimensions[q.dimension], q, clock))
+        return out
+
     def sections(self) -> list[tuple[str, str, list[tuple[int, Question]]]]:
         """(dimension id, title, [(number, question)]) in print order, numbered 1…N."""
         out: list[tuple[str, str, list[tuple[int, Question]]]] = []
@@ -41,6 +63,18 @@ class Paper:
                 out.append((q.dimension, self.dimensions[q.dimension], []))
             out[-1][2].append((number, q))
         return out
+
+
+def parse_interviewers(text: str, path: Path | None = None,
+                      line: int | None = None) -> tuple[str, ...]:
+    """"王敏,李强、赵磊" → the names in order (commas, 、 or ；); a name twice is an error."""
+    names = tuple(n.strip() for n in re.split(r"[,，、;；]", text) if n.strip())
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ExamgenError(f"面试官 {'、'.join(twice)} 重复出现", path, line)
+    if len(names) > MAX_INTERVIEWERS:
+        raise ExamgenError(f"面试官最多 {MAX_INTERVIEWERS} 位，实际为 {len(names)} 位", path, line)
+    return names
 
 
 def new_seed() -> int:
@@ -60,9 +94,13 @@ def paper_id(role_id: str, seed: int, day: str, candidate: str, question_ids: li
 
 
 def make_paper(bank: Bank, role_id: str, selection: Selection, seed: int, *,
-               candidate: str = "", day: str | None = None, company: str = "") -> Paper:
+               candidate: str = "", day: str | None = None, company: str = "",
+               mode: str = "written", minutes_budget: int | None = None,
+               interviewers: tuple[str, ...] = (), same_questions: bool = False) -> Paper:
     day = day or Date.today().isoformat()
     ids = [q.id for q in selection.questions]
+    if mode != "written":  # an oral paper of the same questions must not take its files
+        ids.append(f"mode={mode}")
     return Paper(
         id=paper_id(role_id, seed, day, candidate, ids),
         role=bank.role(role_id),
@@ -74,4 +112,8 @@ def make_paper(bank: Bank, role_id: str, selection: Selection, seed: int, *,
         company=company,
         notes=selection.notes,
         bank_fingerprint=bank.fingerprint,
+        mode=mode,
+        minutes_budget=minutes_budget,
+        interviewers=tuple(interviewers),
+        same_questions=same_questions,
     )

@@ -14,8 +14,8 @@ from pathlib import Path
 from .bank import Bank
 from .build import BuiltPaper, new_paper
 from .errors import ExamgenError
-from .paper import Paper, role_code
-from .sampling import AVOID
+from .paper import Paper, make_paper, parse_interviewers, role_code
+from .sampling import AVOID, choose
 
 # Column headers HR staff use, mapped to our fields.
 HEADERS = {
@@ -23,6 +23,7 @@ HEADERS = {
     "email": "email", "e-mail": "email", "邮箱": "email", "电子邮箱": "email",
     "id": "candidate_id", "candidate_id": "candidate_id", "candidate id": "candidate_id",
     "编号": "candidate_id", "应聘者编号": "candidate_id", "候选人编号": "candidate_id",
+    "interviewers": "interviewers", "面试官": "interviewers", "考官": "interviewers",
 }
 
 
@@ -31,6 +32,7 @@ class Candidate:
     name: str
     email: str = ""
     candidate_id: str = ""
+    interviewers: tuple[str, ...] = ()  # this candidate's panel, from the file's column
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,9 @@ def read_candidates(path: Path) -> list[Candidate]:
         email = fields.get("email", "")
         if email and ("@" not in email or any(c.isspace() for c in email)):
             raise ExamgenError(f"邮箱 '{email}' 格式不对", path, line)
-        candidates.append(Candidate(fields["name"], email, fields.get("candidate_id", "")))
+        panel = parse_interviewers(fields.get("interviewers", ""), path, line)
+        candidates.append(Candidate(fields["name"], email, fields.get("candidate_id", ""),
+                                    panel))
     if not candidates:
         raise ExamgenError("名单中没有应聘者（只有表头）", path)
     return candidates
@@ -94,11 +98,25 @@ def round_id(role_id: str, day: str, seed: int, candidates: list[Candidate]) -> 
     return f"R-{role_code(role_id)}-{day.replace('-', '')}-{tag}"
 
 
-def plan_round(bank: Bank, role_id: str, count: int, seed: int, candidates: list[Candidate],
-               *, seen: dict[str, set[str]], day: str, company: str = "",
-               allow_shortfall: bool = False) -> list[Paper]:
+def plan_round(bank: Bank, role_id: str, count: int | None, seed: int,
+               candidates: list[Candidate], *, seen: dict[str, set[str]], day: str,
+               company: str = "", allow_shortfall: bool = False, minutes: int | None = None,
+               mode: str = "written", interviewers: tuple[str, ...] = (),
+               same_questions: bool = False) -> list[Paper]:
     """One paper per candidate; each avoids what that candidate saw before, then what the
-    round has already used most. Paper i uses seed + i, so each is reproducible."""
+    round has already used most. Paper i uses seed + i, so each is reproducible.
+
+    `same_questions`: one selection (seed) for everyone, avoiding what any of them saw.
+    A candidate's own panel (the file's column) wins over `interviewers`."""
+    panel = {p.name: p.interviewers or interviewers for p in candidates}
+    if same_questions:
+        avoid = {qid: AVOID for p in candidates for qid in seen.get(p.name, set())}
+        selection = choose(bank, role_id, seed, count=count, minutes=minutes,
+                           allow_shortfall=allow_shortfall, penalty=avoid)
+        return [make_paper(bank, role_id, selection, seed, candidate=p.name, day=day,
+                           company=company, mode=mode, minutes_budget=minutes,
+                           interviewers=panel[p.name], same_questions=True)
+                for p in candidates]
     used: Counter[str] = Counter()
     papers = []
     for i, person in enumerate(candidates):
@@ -106,7 +124,8 @@ def plan_round(bank: Bank, role_id: str, count: int, seed: int, candidates: list
         for qid in seen.get(person.name, set()):
             penalty[qid] = penalty.get(qid, 0) + AVOID
         paper = new_paper(bank, role_id, count, seed + i, candidate=person.name, day=day,
-                          company=company, allow_shortfall=allow_shortfall, penalty=penalty)
+                          company=company, allow_shortfall=allow_shortfall, penalty=penalty,
+                          minutes=minutes, mode=mode, interviewers=panel[person.name])
         used.update(q.id for q in paper.questions)
         papers.append(paper)
     return papers

@@ -132,3 +132,17 @@ def sample(bank: Bank, role_id: str, count: int, seed: int, *, allow_shortfall: 
     ordered = sorted(chosen, key=lambda q: (dims.index(q.dimension),
                                             DIFFICULTY_ORDER.index(q.difficulty), rank[q.id]))
     return Selection(questions=tuple(ordered), quotas=quotas, notes=tuple(notes))
+
+
+def choose(bank: Bank, role_id: str, seed: int, *, count: int | None = None,
+           minutes: int | None = None, allow_shortfall: bool = False,
+           penalty: Mapping[str, int] | None = None) -> Selection:
+    """By count (`sample`) or, with `minutes`, by time (`timeplan.plan_by_minutes`: `count`
+    questions within the budget when both are given)."""
+    if minutes is None:
+        return sample(bank, role_id, count if count is not None else 20, seed,
+                      allow_shortfall=allow_shortfall, penalty=penalty)
+    from .timeplan import plan_by_minutes  # it builds on this module
+
+    return plan_by_minutes(bank, role_id, minutes, seed, count=count,
+                           allow_shortfall=allow_shortfall, penalty=penalty)

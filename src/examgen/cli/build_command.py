@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,16 +24,28 @@ from . import (
     parse_date,
 )
 
-LABELS = {"questions": "题目卷", "answer_key": "面试官用卷",
-          "questions_html": "题目卷 HTML", "answer_key_html": "面试官用卷 HTML"}
 PROGRESS_FROM = 4  # rounds of this many papers or more show a progress bar
 
 
 @main.command()
 @click.option("--role", required=True,
               help="岗位编号，例如 director、subscription-manager（用 examgen roles 查看）。")
-@click.option("--count", type=click.IntRange(min=1), default=20, show_default=True,
-              help="每份试卷的题目数量。")
+@click.option("--count", type=click.IntRange(min=1), default=None,
+              help="每份试卷的题目数量（默认 20）；与 --minutes 同用时，在时间预算内出这么多题。")
+@click.option("--minutes", type=click.IntRange(min=1), default=None,
+              help="按时间出题：所选题目的建议用时合计不超过这么多分钟，并尽量用满，"
+                   "每个能力维度至少一题。")
+@click.option("--mode", type=click.Choice(["written", "oral"]), default="written",
+              show_default=True,
+              help="written：书面作答（题目卷留答题横线）；oral：结构化面试口头作答"
+                   "（应聘者拿题本对照阅读，面试官拿面试官手册记录、评级）。")
+@click.option("--interviewers", default=None,
+              help="面试官姓名，用逗号或顿号分隔，例如 王敏,李强,赵磊：每人一份印有姓名的"
+                   "面试官用卷/手册，另出一张合议表。不填时取名单的 面试官 列，"
+                   "再取 examgen.toml 中的 interviewers。")
+@click.option("--same-questions", is_flag=True,
+              help="与 --candidates 同用：本轮每位应聘者用同一套题（便于横向比较），"
+                   "而不是每人一份互不重复的试卷。")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="抽题种子：同一种子、同一题库得到同一份试卷。不填则随机选一个并印在卷上。")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("papers"),
@@ -55,11 +69,17 @@ PROGRESS_FROM = 4  # rounds of this many papers or more show a progress bar
 @history_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果，供脚本使用。")
 @handle_errors
-def build(role: str, count: int, seed: int | None, out: Path, bank_dir: Path | None,
+def build(role: str, count: int | None, minutes: int | None, mode: str,
+          interviewers: str | None, same_questions: bool, seed: int | None, out: Path,
+          bank_dir: Path | None,
           candidate: str, candidates_file: Path | None, day: str | None, company: str | None,
           force: bool, allow_shortfall: bool, keep_html: bool, mail_to: tuple[str, ...],
           history_path: Path | None, as_json: bool) -> None:
     """抽题并生成试卷：每份试卷有题目卷（给应聘者）和面试官用卷（参考答案与评分表）两个 PDF。
+
+    --mode oral 用于现场结构化面试：应聘者的题本只印题目，面试官手册首页是面试流程，
+    每题有追问、记录区、评分锚点与评级；--minutes 60 按 60 分钟排题。
+    给 --interviewers 时每位面试官一份印有其姓名的手册，另出一张合议表。
 
     给 --candidates 名单时，为名单上每人各出一份，放在一个以本轮编号命名的文件夹里，
     并附 manifest.csv（可用 Excel 打开）。曾经面试过的应聘者会避开做过的题。
@@ -67,7 +87,7 @@ def build(role: str, count: int, seed: int | None, out: Path, bank_dir: Path | N
     加 --mail-to 时，生成后把每份面试官用卷发给这些邮箱（服务器设置同 examgen mail）。
 
     \b
-    Example: examgen build --role director --count 20 --candidate 张三 --date 2026-12-01
+    Example: examgen build --role director --mode oral --minutes 60 --interviewers 王敏,李强
     """
     from ..build import paper_record, save_papers
     from ..fonts import warn_if_slow_subsetting
@@ -78,9 +98,16 @@ def build(role: str, count: int, seed: int | None, out: Path, bank_dir: Path | N
 
     if candidates_file and candidate:
         raise ExamgenError("--candidate 与 --candidates 只能选一个")
+    if same_questions and not candidates_file:
+        raise ExamgenError("--same-questions 用于一轮面试，请同时给出 --candidates 名单")
+    if count is None and minutes is None:
+        count = 20
     day = parse_date(day)
     config = load_config()
     company = (company if company is not None else config.company).strip()
+    from ..paper import parse_interviewers
+
+    panel = parse_interviewers(interviewers) if interviewers is not None else None
     settings = None
     if mail_to:  # check the mail settings before anything is built
         from ..mail import check_settings
@@ -102,8 +129,12 @@ def build(role: str, count: int, seed: int | None, out: Path, bank_dir: Path | N
             rid = round_id(role, day, chosen_seed, people)
             folder = out / rid
         seen = {p.name: history.seen_by(p.name) for p in people}
+        if panel is not None:  # the option wins over the file's column and the config
+            people = [dataclasses.replace(p, interviewers=panel) for p in people]
         papers = plan_round(bank, role, count, chosen_seed, people, seen=seen, day=day,
-                            company=company, allow_shortfall=allow_shortfall)
+                            company=company, allow_shortfall=allow_shortfall,
+                            minutes=minutes, mode=mode, interviewers=config.interviewers,
+                            same_questions=same_questions)
         warn_if_slow_subsetting()
         built = _render(papers, folder, force, keep_html, renderer, as_json)
         stats = overlap(papers)
@@ -142,7 +173,10 @@ def build(role: str, count: int, seed: int | None, out: Path, bank_dir: Path | N
     for b in built:
         _say_built(b, seen[b.paper.candidate], repeats[b.paper.id])
     if rid:
-        click.echo(f"本轮 {rid}：{len(built)} 份试卷，{stats.describe(len(built))}")
+        if same_questions:
+            click.echo(f"本轮 {rid}：{len(built)} 份试卷，每位应聘者同一套题")
+        else:
+            click.echo(f"本轮 {rid}：{len(built)} 份试卷，{stats.describe(len(built))}")
         click.echo(f"  名单：{folder / 'manifest.csv'}")
     if settings is not None:
         from .mail_command import echo_outcomes
@@ -161,13 +195,14 @@ def _exit_if_unsent(outcomes: list) -> None:
 
 def _render(papers: list[Paper], folder: Path, force: bool, keep_html: bool, renderer,
             as_json: bool) -> list[BuiltPaper]:
-    from ..build import render_papers
+    from ..build import paper_documents, render_papers
 
     show = len(papers) >= PROGRESS_FROM and not as_json and sys.stderr.isatty()
     if not show:
         return render_papers(papers, folder, force=force, keep_html=keep_html,
                              renderer=renderer)
-    with click.progressbar(length=2 * len(papers), label="正在生成试卷", file=sys.stderr) as bar:
+    total = sum(len(paper_documents(p, folder)) for p in papers)
+    with click.progressbar(length=total, label="正在生成试卷", file=sys.stderr) as bar:
         return render_papers(papers, folder, force=force, keep_html=keep_html,
                              renderer=renderer, on_done=lambda: bar.update(1))
 
@@ -177,14 +212,38 @@ def _say_built(built: BuiltPaper, seen: set[str], repeats: list[str]) -> None:
     for note in paper.notes:
         click.echo(f"提示：{note}")
     who = f"，应聘者 {paper.candidate}" if paper.candidate else ""
-    click.echo(f"已生成试卷 {paper.id}（{paper.role.title}{who}，{len(paper.questions)} 题，"
-               f"共 {paper.total_points} 分，种子 {paper.seed}）")
+    form = "，结构化面试" if paper.oral else ""
+    click.echo(f"已生成试卷 {paper.id}（{paper.role.title}{who}{form}，"
+               f"{len(paper.questions)} 题，共 {paper.total_points} 分，种子 {paper.seed}）")
+    if paper.minutes_budget:
+        click.echo(f"  {budget_used(paper)}")
     if seen:
         click.echo(f"  {paper.candidate} 此前做过 {len(seen)} 道题；"
                    + (f"题库不够，本卷仍有 {len(repeats)} 题重复：{'、'.join(repeats)}"
                       if repeats else "本卷全部避开"))
     for key, path in built.files.items():
-        click.echo(f"  {LABELS[key]}：{path}")
+        click.echo(f"  {built.labels[key]}：{path}")
+
+
+def budget_used(paper: Paper) -> str:
+    """How the time budget was used, in one line (the output says it; the papers print it)."""
+    budget, planned = paper.minutes_budget or 0, paper.total_minutes
+    per_dim = "、".join(f"{title} {len(items)} 题" for _, title, items in paper.sections())
+    rest = (f"余 {budget - planned} 分钟（题库中题目的时长凑不满）" if planned < budget
+            else "正好用满")
+    return f"时间预算 {budget} 分钟：计划 {planned} 分钟，{rest}；{per_dim}"
+
+
+def files_json(paper: Paper, files: dict[str, Path]) -> dict[str, Any]:
+    """Files by key; with interviewers also "answer_keys" (name → booklet) and
+    "consolidation" (the 合议表). "answer_key" is always the first booklet."""
+    out: dict[str, Any] = {key: str(path) for key, path in files.items()
+                           if not re.fullmatch(r"answer_key_\d+(_html)?", key)}
+    if paper.interviewers:
+        keys = ["answer_key", *(f"answer_key_{n}" for n in range(2, len(paper.interviewers) + 1))]
+        out["answer_keys"] = {name: str(files[key])
+                              for name, key in zip(paper.interviewers, keys, strict=True)}
+    return out
 
 
 def paper_json(paper: Paper, files: dict[str, Path], repeats: list[str]) -> dict[str, Any]:
@@ -194,9 +253,15 @@ def paper_json(paper: Paper, files: dict[str, Path], repeats: list[str]) -> dict
         "seed": paper.seed,
         "candidate": paper.candidate,
         "date": paper.date,
+        "mode": paper.mode,
+        "minutes": paper.total_minutes,
+        "minutes_budget": paper.minutes_budget,
+        "interviewers": list(paper.interviewers),
+        "same_questions": paper.same_questions,
         "questions": [{"id": q.id, "dimension": q.dimension, "difficulty": q.difficulty,
-                       "text": q.question} for q in paper.questions],
+                       "minutes": q.minutes, "points": q.points, "text": q.question,
+                       "probes": list(q.probes)} for q in paper.questions],
         "notes": list(paper.notes),
         "repeated_questions": repeats,
-        "files": {key: str(path) for key, path in files.items()},
+        "files": files_json(paper, files),
     }

@@ -88,7 +88,7 @@ def reprint(paper_id: str, out: Path, bank_dir: Path | None, allow_changed: bool
         return
     click.echo(f"已重印试卷 {record.id}（{record.role_title}，{record.candidate or '未填姓名'}）")
     for key, path in built.files.items():
-        click.echo(f"  {'题目卷' if key == 'questions' else '面试官用卷'}：{path}")
+        click.echo(f"  {built.labels[key]}：{path}")
     if identical:
         click.echo("与原卷逐字节一致。")
     else:
