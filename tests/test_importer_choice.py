@@ -199,3 +199,14 @@ def test_an_imported_written_test_builds_with_its_options_and_answers(runner, tm
     assert "答案" not in sheet_text
     assert "答案：" in key_text
     assert "解析" in key_text
+
+
+def test_a_document_whose_only_item_has_no_usable_answer_writes_nothing(runner, tmp_path):
+    source = tmp_path / "cut.txt"
+    source.write_text("一、单选题(共10题,每题2分)\n1.题干:客服首先要做什么?\nA.倾听\nB.辩解\n"
+                      "C.沉默\n", encoding="utf-8")
+    result = run(runner, source, "--role", "clerk", "-o", tmp_path / "q" / "clerk.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"错误：{source}: 找到的选择题都没有可用的答案（原文在答案之前"
+                                     "被截断，或答案没有对应的选项），未写入任何文件")
+    assert not (tmp_path / "q").exists()

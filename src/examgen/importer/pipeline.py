@@ -76,6 +76,9 @@ def import_document(source: Path, role: str, output: Path, *, dimension: str | N
     default_text = (default_bank_dir() / ROLES_FILE).read_text(encoding="utf-8")
     dimensions = _bank_dimensions(bank_dir, default_text)
     placed, new_dims = place(result, role, dimensions, dimension, _other_ids(bank_dir, output))
+    if not any(written(p) for p in placed):
+        raise ExamgenError("找到的选择题都没有可用的答案（原文在答案之前被截断，或答案没有对应的"
+                           "选项），未写入任何文件", display_name(source))
     all_dims = {**dimensions, **new_dims}
     mix = [d for d in all_dims if any(p.dimension == d for p in placed)]
     title = role_title(result.title, role)
