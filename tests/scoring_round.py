@@ -41,3 +41,38 @@ def copy_round(built: dict, target: Path) -> dict:
     history = target / "history.sqlite3"
     shutil.copy(built["history"], history)
     return {**built, "history": history}
+
+
+def scanned_sheets(rnd: dict, typed: dict, folder: Path) -> list[Path]:
+    """Each interviewer's rating sheet of each paper, printed, filled with `typed`
+    (candidate → per interviewer the ratings of questions 1–5 and the recommendation; None
+    leaves the row empty) as clear pen marks, and scanned to PNG."""
+    import numpy as np
+
+    from examgen import layout, pdf
+    from examgen.bank import load_bank
+    from examgen.build import recorded_paper
+    from examgen.render import render_html
+
+    from . import scanfake as fake
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(7)
+    files = []
+    for candidate, record in rnd["records"].items():
+        paper = recorded_paper(record, load_bank(record.bank_dir))
+        for interviewer, values in enumerate(typed[candidate], start=1):
+            html = render_html(paper, "rating", pdf.font_urls(), interviewer=interviewer,
+                               interviewer_name="")
+            sheet, _ = pdf.html_to_pdf(html)
+            [page] = layout.rating_sheets(paper.id, interviewer, len(paper.questions))
+            [image] = fake.rasterize(sheet, 200)
+            keys = [str(n) for n in range(1, 6)] + ["recommendation"]
+            marks = [fake.Mark(key, "blank" if v is None else "fill",
+                               None if v is None else str(v))
+                     for key, v in zip(keys, values, strict=True)]
+            drawn = fake.draw_marks(image, page, marks, 200, rng)
+            path = folder / f"{candidate}-面试官{interviewer}.png"
+            path.write_bytes(fake.png(fake.flatbed(drawn, rng, 0.8, 1.0)))
+            files.append(path)
+    return files

@@ -3,10 +3,12 @@ template, gives the ranking and totals a person works out by hand."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from examgen.cli import main
 from examgen.history import History
@@ -131,25 +133,32 @@ def test_the_pdf_reads_as_a_report(report_json, rated):
     _, out = report_json
     pdf = out / f"{rated['round']}-report.pdf"
     pages = page_texts(pdf)
-    first = squash(pages[0])
+    first = squash(pages[0])  # the ranking, on a landscape page
     assert "测试岗岗位面试评估报告" in first
     assert "1王喆堃" in first
-    assert "47.0/50" in first
+    assert "47.0/50（94%）" in first
     assert "2张三" in first
-    assert "面试官评分倾向" in first
-    assert "面试官1" in first
-    assert "适中" in first
+    assert "3李四" in first
+    overview = squash(pages[1])
+    assert "本轮总分" in overview
+    assert "面试官评分倾向" in overview
+    assert "面试官1" in overview
+    assert "适中" in overview  # 3.80 against 3.70: within 0.5
+    assert "计分方法" in overview
     # one page per candidate, in rank order, with the chart's labels as real text
-    assert len(pages) == 4
-    for page, name in zip(pages[1:], ("王喆堃", "张三", "李四"), strict=True):
+    assert len(pages) == 5
+    boxes = [(p.mediabox.width, p.mediabox.height) for p in PdfReader(pdf).pages]
+    assert boxes[0][0] > boxes[0][1]
+    assert all(w < h for w, h in boxes[1:])
+    for page, name in zip(pages[2:], ("王喆堃", "张三", "李四"), strict=True):
         text = squash(page)
         assert f"名·{name}" in text
         assert "本人得分率" in text
         assert "本轮平均" in text
-    zhang = squash(pages[2])
+    zhang = squash(pages[3])
     assert "需合议的题目" in zhang
     assert "第3题" in zhang
-    assert "没有需要合议的题目" in squash(pages[1])
+    assert "没有需要合议的题目" in squash(pages[2])
     assert {f.split("+")[1] for f in embedded_fonts(pdf)} == {
         "Examgen-Sans-SC", "Examgen-Sans-SC-Bold"}
     assert pdf.stat().st_size < 400_000
@@ -192,3 +201,74 @@ def test_report_of_single_papers_is_named_after_them(rated, runner, tmp_path):
     data = json.loads(result.stdout)
     assert [e["candidate"] for e in data["ranking"]] == ["张三", "李四"]
     assert data["pdf"].endswith(f"{ids[0]}-{ids[1]}-report.pdf")
+
+
+def test_scanned_sheets_give_the_same_report_as_typed_ones(scoring_round, report_json,
+                                                          tmp_path, runner):
+    from .scoring_round import scanned_sheets
+
+    rnd = copy_round(scoring_round, tmp_path / "h")
+    files = scanned_sheets(rnd, TYPED, tmp_path / "scans")
+    result = runner.invoke(main, ["scan", *map(str, files), "--history", str(rnd["history"])])
+    assert result.exit_code == 0, result.output
+    with History(rnd["history"]) as h:
+        assert {r.source for r in readings(h)} == {"scan"}
+    result = report(runner, rnd, tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.output
+    scanned = json.loads(result.stdout)
+    typed, _ = report_json
+    for key in ("ranking", "interviewers"):
+        assert scanned[key] == typed[key]
+
+
+def test_a_named_panel_with_the_same_questions_needs_no_bank_afterwards(tmp_path, runner):
+    """Oral rounds record interviewers, same questions and each question's points: the
+    template names the interviewers, the report uses the stored points (the bank may be
+    gone) and ranks on raw totals without a standardized score."""
+    import shutil
+
+    from .conftest import balanced_questions, write_bank
+
+    bank = write_bank(tmp_path / "bank", balanced_questions())
+    people = tmp_path / "c.csv"
+    people.write_text("姓名\n甲\n乙\n", encoding="utf-8")
+    history = ["--history", str(tmp_path / "h.sqlite3")]
+    built = runner.invoke(main, ["build", "--role", "tester", "--count", "5", "--seed", "2",
+                                 "--bank", str(bank), "--candidates", str(people),
+                                 "--mode", "oral", "--interviewers", "王敏,李强",
+                                 "--same-questions", "--date", "2026-12-01",
+                                 "--out", str(tmp_path / "papers"), "--json", *history])
+    assert built.exit_code == 0, built.output
+    round_id = json.loads(built.stdout)["round"]["id"]
+    shutil.rmtree(bank)
+    sheet = tmp_path / "r.csv"
+    assert runner.invoke(main, ["scores", "template", round_id, "-o", str(sheet),
+                                *history]).exit_code == 0
+    import csv as _csv
+
+    rows = list(_csv.reader(sheet.read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [
+        ("甲", "1", "王敏"), ("甲", "2", "李强"), ("乙", "1", "王敏"), ("乙", "2", "李强")]
+    values = {("甲", "1"): "55555", ("甲", "2"): "44444", ("乙", "1"): "33333",
+              ("乙", "2"): "22223"}
+    for r in rows[1:]:
+        r[4:9] = values[(r[0], r[2])]
+    rows.append(["乙", rows[3][1], "3", "张三", "4"])  # a third interviewer the panel lacks
+    buffer = io.StringIO()
+    _csv.writer(buffer).writerows(rows)
+    sheet.write_text(buffer.getvalue(), encoding="utf-8-sig")
+    result = runner.invoke(main, ["scores", "import", str(sheet), *history])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"错误：r.csv 第 6 行：试卷 {rows[3][1]} 只有 2 位面试官，"
+                                     "没有第 3 位")
+    result = runner.invoke(main, ["report", round_id, "--out", str(tmp_path / "out"),
+                                  "--json", *history])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    # 甲: (50 + 40) / 2 = 45; 乙: (30 + 4+4+4+4+6 = 22) / 2 = 26
+    assert [(e["candidate"], e["total"]) for e in data["ranking"]] == [("甲", 45.0),
+                                                                       ("乙", 26.0)]
+    assert data["same_questions"] is True
+    assert "standardized" not in data["ranking"][0]
+    assert [(i["number"], i["name"]) for i in data["interviewers"]] == [(1, "王敏"),
+                                                                        (2, "李强")]

@@ -35,7 +35,7 @@ class BankCache:
 def paper_info(record: PaperRecord, banks: BankCache | None = None) -> PaperInfo:
     """The paper as consolidation sees it; a question whose points cannot be found is an
     error naming the paper and the question."""
-    meta: dict = getattr(record, "question_meta", None) or {}
+    meta = record.question_meta  # empty for papers built before it was recorded
     bank = None
     questions = []
     for number, qid in enumerate(record.questions, start=1):
@@ -50,11 +50,11 @@ def paper_info(record: PaperRecord, banks: BankCache | None = None) -> PaperInfo
             info = {"points": question.points, "dimension": question.dimension, **info}
         questions.append(QuestionInfo(number, qid, str(info["dimension"]),
                                       float(info["points"])))
-    names = tuple(getattr(record, "interviewers", None) or ())
+    names = tuple(record.interviewers)
     return PaperInfo(id=record.id, candidate=record.candidate, questions=tuple(questions),
                      dimensions=dict(record.dimensions), round=record.round,
                      interviewers=names,
-                     same_questions=getattr(record, "same_questions", None))
+                     same_questions=record.same_questions)
 
 
 def find_records(history: History, ids: Sequence[str]) -> list[PaperRecord]:

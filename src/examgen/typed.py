@@ -35,8 +35,7 @@ DEFAULT_INTERVIEWERS = 2
 
 def interviewer_names(record: PaperRecord, default_count: int) -> list[str]:
     """The paper's interviewers as recorded at build time, else 面试官1…N."""
-    names = list(getattr(record, "interviewers", None) or [])
-    return names or [f"面试官{n}" for n in range(1, default_count + 1)]
+    return list(record.interviewers) or [f"面试官{n}" for n in range(1, default_count + 1)]
 
 
 def template_rows(history: History, records: list[PaperRecord],
@@ -175,7 +174,7 @@ def parse_ratings(history: History, path: Path, *, replace: bool = False
                                 else "没有填试卷编号"))
             continue
         raw = row[cols.interviewer].strip()
-        names = getattr(record, "interviewers", None) or []
+        names = record.interviewers
         if not raw.isdigit() or int(raw) < 1:
             errors.append(_line(path, line, f"面试官编号“{raw}”应为 1、2、3 这样的数字"))
             continue
