@@ -142,3 +142,10 @@ def test_the_round_dimension_rates_are_means_of_each_papers_share():
     assert result.dimension_rates() == pytest.approx({"motivation": 0.95,
                                                       "knowledge": 23 / 30,
                                                       "situational": 0.4})
+
+
+def test_a_paper_nobody_rated_ranks_last_and_stays_out_of_the_round_mean():
+    p2 = paper("P2", [(q.id, q.dimension, q.points) for q in P1.questions], "李四")
+    result = consolidate([p2, P1], P1_READINGS)
+    assert [(s.paper.id, s.rated) for s in result.papers] == [("P1", True), ("P2", False)]
+    assert result.dimension_rates()["motivation"] == pytest.approx(0.9)  # P1 alone: 9/10

@@ -615,11 +615,56 @@ def test_dry_run_writes_eml_and_records_nothing(papers, history_file, tmp_path):
         assert attachments(msg) == {key_name(paper): pdf(paper),
                                     sheet_name(paper): pdf(paper, "questions")}
         assert mails_in(history_file, paper.id) == []
+    again = tmp_path / "again"
     data = json.loads(run_mail(history_file, papers[0].id, "--to", "wang@example.com",
-                               "--dry-run", str(out), "--from", SENDER, "--json").stdout)
-    assert data["dry_run"] == str(out)
-    assert data["mails"][0]["eml"] == str(out / f"{papers[0].id}.eml")
+                               "--dry-run", str(again), "--from", SENDER, "--json").stdout)
+    assert data["dry_run"] == str(again)
+    assert data["mails"][0]["eml"] == str(again / f"{papers[0].id}.eml")
     assert not list(out.glob(".*.tmp"))
+
+
+def test_dry_run_never_overwrites_an_eml(papers, history_file, tmp_path):
+    out = tmp_path / "preview"
+    out.mkdir()
+    kept = out / f"{papers[0].id}.eml"
+    kept.write_bytes(b"checked and annotated")
+    result = run_mail(history_file, papers[0].id, "--to", "wang@example.com", "--dry-run",
+                      str(out), "--from", SENDER)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"错误：{kept}: 邮件文件已存在，不会覆盖"
+                                     "（请换一个 --dry-run 文件夹，或先删除它）")
+    assert kept.read_bytes() == b"checked and annotated"
+    assert sorted(p.name for p in out.iterdir()) == [kept.name]
+
+
+class TooLarge(Collector):
+    async def handle_DATA(self, server, session, envelope):
+        return "552 5.3.4 Message size exceeds fixed maximum message size"
+
+
+def test_a_message_too_large_is_called_that(smtp_server, papers, history_file):
+    _, port = smtp_server(TooLarge())
+    result = run_mail(history_file, papers[0].id, "--to", "wang@example.com",
+                      *server_args(port))
+    assert result.exit_code == 1
+    assert "邮件太大，邮件服务器拒收" in result.stderr
+    assert "552 5.3.4 Message size exceeds" in result.stderr
+    assert "发件人" not in result.stderr
+    assert mails_in(history_file, papers[0].id) == []
+
+
+def test_build_mail_to_without_a_server_names_what_build_has(runner, tmp_path):
+    from .conftest import balanced_questions, write_bank
+
+    bank = write_bank(tmp_path / "bank", balanced_questions())
+    result = runner.invoke(main, ["build", "--role", "tester", "--count", "3", "--bank",
+                                  str(bank), "--out", str(tmp_path / "p"), "--mail-to",
+                                  "wang@example.com"], env={"EXAMGEN_SMTP_FROM": SENDER})
+    assert result.exit_code == 1
+    assert "EXAMGEN_SMTP_HOST" in result.stderr
+    assert "没有 --smtp-host 选项" in result.stderr
+    assert "请用 --smtp-host" not in result.stderr
+    assert not (tmp_path / "p").exists()
 
 
 # ---------------------------------------------------------------- the library

@@ -79,7 +79,8 @@ def test_records_written_before_live_interviews_still_load(small_bank, tmp_path)
     path = tmp_path / "old.sqlite3"
     History(path).close()
     with sqlite3.connect(path) as db:
-        db.execute("INSERT INTO papers VALUES (?, ?, ?, ?, ?, ?)",
+        db.execute("INSERT INTO papers (id, role, candidate, date, created, record)"
+                   " VALUES (?, ?, ?, ?, ?, ?)",
                    (paper.id, "tester", "", paper.date, "2026-01-01T00:00:00+00:00",
                     json.dumps(old, ensure_ascii=False)))
     with History(path) as history:

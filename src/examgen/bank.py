@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from .errors import BankErrors, ExamgenError
-from .yamlcheck import Checker, LinedMapping, display_path, line_of, read_yaml, show
+from .yamlcheck import (
+    Checker,
+    LinedMapping,
+    display_path,
+    is_scalar,
+    line_of,
+    read_bytes,
+    read_yaml,
+    show,
+)
 
 ROLES_FILE = "roles.yaml"
 DIFFICULTIES = {"easy": "简单", "medium": "中等", "hard": "困难"}
@@ -221,9 +232,10 @@ def _load_roles(path: Path, errors: list[ExamgenError]) -> tuple[dict[str, str],
 
 
 def _load_questions(path: Path, dimensions: dict[str, str], roles: dict[str, Role],
-                    errors: list[ExamgenError]) -> list[Question]:
+                    errors: list[ExamgenError], content: bytes | None = None
+                    ) -> list[Question]:
     check = Checker(path)
-    data = read_yaml(path)
+    data = read_yaml(path, content)
     if data is None:
         return []
     if not isinstance(data, dict) or "questions" not in data:
@@ -265,7 +277,7 @@ def _question(check: Checker, item: Any, index: int, file_roles: tuple[str, ...]
         return None
     line = item.line if isinstance(item, LinedMapping) else 0
     qid = item.get("id")
-    qid = str(qid) if qid is not None else f"第{index + 1}题"
+    qid = str(qid)[:80] if is_scalar(qid) and qid is not None else f"第{index + 1}题"
     check.duplicates(item, qid)
     before = len(check.errors)
 
@@ -292,11 +304,12 @@ def _question(check: Checker, item: Any, index: int, file_roles: tuple[str, ...]
 
     if not ID_PATTERN.match(qid):
         check.error("编号只能包含字母、数字、-、_、.", at("id"), qid, "id")
-    dimension = str(item["dimension"])
+    dimension = str(item["dimension"]) if is_scalar(item["dimension"]) else show(item["dimension"])
     if dimension not in dimensions:
         check.error(f"未知维度 '{dimension}'，可选：{'、'.join(dimensions)}", at("dimension"),
                     qid, "dimension")
-    difficulty = str(item["difficulty"])
+    difficulty = (str(item["difficulty"]) if is_scalar(item["difficulty"])
+                  else show(item["difficulty"]))
     if difficulty not in DIFFICULTIES:
         check.error(f"未知难度 '{difficulty}'，可选：easy、medium、hard", at("difficulty"), qid,
                     "difficulty")
@@ -313,9 +326,9 @@ def _question(check: Checker, item: Any, index: int, file_roles: tuple[str, ...]
             check.error("应为「分数: 描述」的映射，分数为 1–5", at("levels"), qid, "levels")
         else:
             for key, text in raw_levels.items():
-                if key not in LEVELS:
-                    check.error("分数应为 1–5 的整数", line_of(raw_levels, key), qid,
-                                f"levels.{key}")
+                if type(key) is not int or key not in LEVELS:  # not 1.0, not true
+                    check.error(f"分数应为 1–5 的整数，实际为 {show(key)}",
+                                line_of(raw_levels, key), qid, f"levels.{key}")
                     continue
                 levels.append((key, check.text(text, line_of(raw_levels, key), qid,
                                                f"levels.{key}")))
@@ -449,9 +462,37 @@ def _choice(check: Checker, item: Any, qid: str) -> tuple[tuple[str, ...], str, 
 
 
 def bank_files(root: Path) -> list[Path]:
-    """The question files of a bank folder, in a stable order."""
-    return sorted(p for p in root.iterdir()
-                  if p.suffix in (".yaml", ".yml") and p.name != ROLES_FILE and p.is_file())
+    """The question files of a bank folder, in a stable order. A symbolic link that leads
+    nowhere, or out of the bank folder, is an error rather than silently skipped or read."""
+    try:
+        entries = sorted(root.iterdir())
+    except OSError as exc:
+        raise ExamgenError(f"无法读取题库文件夹：{exc.strerror}", display_path(root)) from None
+    if len(entries) > limits.MAX_BANK_FILES:
+        raise ExamgenError(f"题库文件夹中的文件太多（{len(entries)} 个，最多 "
+                           f"{limits.MAX_BANK_FILES} 个）", display_path(root))
+    inside = root.resolve()
+    out = []
+    for p in entries:
+        if p.suffix not in (".yaml", ".yml") or p.name == ROLES_FILE:
+            continue
+        try:
+            if _bank_file(p, inside):
+                out.append(p)
+        except OSError as exc:
+            raise ExamgenError(f"无法读取：{exc.strerror}", display_path(p)) from None
+    return out
+
+
+def _bank_file(p: Path, inside: Path) -> bool:
+    if p.is_symlink():
+        target = p.resolve()
+        if not target.exists():
+            raise ExamgenError(f"符号链接指向的文件不存在（{os.readlink(p)}）", display_path(p))
+        if not target.is_relative_to(inside):
+            raise ExamgenError("符号链接指向题库文件夹之外，examgen 不读取（请把文件复制进"
+                               "题库文件夹）", display_path(p))
+    return p.is_file()
 
 
 def load_bank(root: Path | str) -> Bank:
@@ -460,16 +501,23 @@ def load_bank(root: Path | str) -> Bank:
     if not root.is_dir():
         raise ExamgenError("题库文件夹不存在", display_path(root))
     roles_path = root / ROLES_FILE
+    try:
+        roles_path.stat()
+    except PermissionError as exc:
+        raise ExamgenError(f"无法读取题库文件夹：{exc.strerror}", display_path(root)) from None
+    except OSError:
+        pass
     if not roles_path.is_file():
         raise ExamgenError(f"题库文件夹中缺少 {ROLES_FILE}", display_path(root))
     errors: list[ExamgenError] = []
     dimensions, roles = _load_roles(roles_path, errors)
     questions: list[Question] = []
     digest = hashlib.sha256()
-    for path in [roles_path, *bank_files(root)]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        if path != roles_path:
-            questions.extend(_load_questions(path, dimensions, roles, errors))
+    digest.update(roles_path.name.encode() + b"\0" + read_bytes(roles_path) + b"\0")
+    for path in bank_files(root):
+        data = read_bytes(path)
+        digest.update(path.name.encode() + b"\0" + data + b"\0")
+        questions.extend(_load_questions(path, dimensions, roles, errors, data))
     seen: dict[str, Question] = {}
     for q in questions:
         if q.id in seen:

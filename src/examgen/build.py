@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,10 +132,6 @@ def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = 
                                  on_done=on_done)
     outs = [Path(o) for o in out] if isinstance(out, list) else [Path(out)] * len(papers)
     plans = [paper_documents(p, o) for p, o in zip(papers, outs, strict=True)]
-    every = [doc.path for docs in plans for doc in docs]
-    if keep_html:
-        every += [doc.path.with_suffix(".html") for docs in plans for doc in docs]
-    pdf.check_free(every, force)
     for paper in papers:
         fonts.check_printable(printed_texts(paper))
     urls = pdf.font_urls()
@@ -181,16 +178,28 @@ def paper_record(built: BuiltPaper, bank: Bank, *, allow_shortfall: bool = False
 
 def save_papers(built: list[BuiltPaper], history: History | None,
                 records: list[PaperRecord] | None = None,
-                extra_files: dict[Path, bytes] | None = None) -> None:
-    """Write every file and record every paper together: all of it, or none of it."""
+                extra_files: dict[Path, bytes] | None = None, *, force: bool = False,
+                check: Callable[[sqlite3.Connection], None] | None = None
+                ) -> list[PaperRecord]:
+    """Write every file and record every paper together: all of it, or none of it.
+
+    Inside the history's write transaction: `check` (e.g. what a candidate has seen, or
+    that the round is still new) runs first, then a paper id already recorded is refused
+    (with `force`: its files are written again and its record stays), then the files are
+    moved into place, never over a different file unless `force`. Returns the records
+    that were added."""
     files = {path: data for b in built for path, data in b.data.items()}
     files.update(extra_files or {})
+    pdf.check_free(files, force)  # early, before waiting for the history
     if history is None:
-        pdf.write_atomically(files)
-        return
+        pdf.write_atomically(files, replace=force)
+        return []
     with history.transaction() as db:
-        history.insert(db, records or [])
-        pdf.write_atomically(files)
+        if check is not None:
+            check(db)
+        added = history.insert(db, records or [], reprint=force)
+        pdf.write_atomically(files, replace=force)
+    return added
 
 
 def changed_questions(record: PaperRecord, bank: Bank) -> list[str]:

@@ -122,7 +122,16 @@ def config_paths(cwd: Path | None = None) -> list[Path]:
 
 
 def find_config(cwd: Path | None = None) -> Path | None:
-    return next((p for p in config_paths(cwd) if p.is_file()), None)
+    """The first examgen.toml that exists; one we may not look at is an error, not skipped
+    (the papers would otherwise print without the company name, silently)."""
+    for path in config_paths(cwd):
+        try:
+            if path.is_file():
+                return path
+        except OSError as exc:
+            raise ExamgenError(f"无法读取配置文件所在的文件夹（{exc.strerror}）；请检查它的权限",
+                               path) from None
+    return None
 
 
 def load_config(cwd: Path | None = None) -> Config:
@@ -140,6 +149,9 @@ def load_config(cwd: Path | None = None) -> Config:
 
 
 def _read_file(path: Path) -> tuple[str, SmtpSettings, tuple[str, ...]]:
+    from .limits import check_file_size
+
+    check_file_size(path, 1024 * 1024, "配置文件")
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
@@ -182,10 +194,15 @@ def _read_file(path: Path) -> tuple[str, SmtpSettings, tuple[str, ...]]:
     if not all(isinstance(n, str) and n.strip() for n in names):
         raise ExamgenError("设置 interviewers 应为面试官姓名的名单，例如 [\"王敏\", \"李强\"]",
                            path)
+    from .limits import MAX_NAME_CHARS, MAX_OPTION_CHARS, check_text
     from .paper import parse_interviewers
 
+    for name in names:
+        check_text(name.strip(), "设置 interviewers 中的面试官姓名", MAX_NAME_CHARS, file=path)
     panel = parse_interviewers("、".join(n.strip() for n in names), path)
-    return data.get("company", "").strip(), SmtpSettings(**values), panel
+    company = check_text(data.get("company", "").strip(), "设置 company（公司名称）",
+                         MAX_OPTION_CHARS, file=path)
+    return company, SmtpSettings(**values), panel
 
 
 def _check_type(path: Path, key: str, value: Any, kind: type) -> None:

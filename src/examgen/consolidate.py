@@ -116,6 +116,10 @@ class PaperScore:
     def max_points(self) -> float:
         return self.paper.max_points
 
+    @property
+    def rated(self) -> bool:
+        return any(i.ratings for i in self.interviewers)
+
 
 @dataclass(frozen=True)
 class InterviewerTendency:
@@ -150,11 +154,12 @@ class RoundScores:
         return any(p.trimmed for p in self.papers)
 
     def dimension_rates(self) -> dict[str, float]:
-        """The round's mean share of the points reached per dimension (0–1)."""
+        """The round's mean share of the points reached per dimension (0–1), over the
+        papers rated so far."""
         out: dict[str, float] = {}
         for dim in self.dimensions:
             rates = [p.dimensions[dim] / m for p in self.papers
-                     if (m := p.paper.dimension_max().get(dim))]
+                     if p.rated and (m := p.paper.dimension_max().get(dim))]
             if rates:
                 out[dim] = fmean(rates)
         return out
@@ -292,9 +297,10 @@ def consolidate(papers: list[PaperInfo], readings: list[Reading],
         notes.append(f"有 {TRIM_FROM} 位及以上面试官评分的题目，去掉一个最高分和一个最低分后"
                      "取平均（体操计分法）。")
     for s in scores:
-        if not any(i.ratings for i in s.interviewers):
+        if not s.rated:
             notes.append(f"试卷 {s.paper.id}（{s.paper.candidate or '未填姓名'}）还没有任何评分。")
-    scores.sort(key=lambda s: (-s.total, s.paper.candidate, s.paper.id))
+    # Highest total first; a paper nobody has rated yet comes last, whatever its zeros say.
+    scores.sort(key=lambda s: (not s.rated, -s.total, s.paper.candidate, s.paper.id))
     used = {d for p in papers for d in p.used_dimensions()}
     dims: dict[str, str] = {}
     for p in papers:

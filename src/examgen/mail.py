@@ -240,16 +240,21 @@ def to_bytes(msg: EmailMessage) -> bytes:
 
 
 def find_papers(history: History, ids: Sequence[str]) -> list[PaperRecord]:
-    """Papers by id; an id that is an interview round (R-…) stands for all its papers."""
+    """Papers by id; an id that is an interview round (R-…) stands for all its papers.
+    A damaged record is refused with its paper id, never guessed at."""
     out: list[PaperRecord] = []
     for raw in ids:
         pid = raw.strip()
-        try:
-            records = [history.get(pid)]
-        except ExamgenError:
-            records = [r for r in history.find() if r.round and r.round == pid]
+        record = history.existing(pid)
+        if record is not None:
+            records = [record]
+        else:
+            before = len(history.skipped)
+            records = history.find(round_id=pid) if pid else []
+            if len(history.skipped) > before:
+                raise ExamgenError(history.skipped[before] + "，这一轮不发送", history.path)
             if not records:
-                raise
+                history.get(pid)  # raises: not in the history
         out += [r for r in records if r.id not in {o.id for o in out}]
     return out
 
@@ -260,21 +265,27 @@ def already_sent(history: History, paper_id: str, keys: list[str]) -> set[str]:
             if set(keys) <= set(m["attachments"])}
 
 
+HOST_HINT = ("请用 --smtp-host、环境变量 EXAMGEN_SMTP_HOST 或 examgen.toml 中 [smtp] 的 host "
+             "指定（或加 --dry-run 目录，只生成邮件文件）")
+BUILD_HOST_HINT = ("请设置环境变量 EXAMGEN_SMTP_HOST，或在 examgen.toml 的 [smtp] 中写 host"
+                   "（examgen build 没有 --smtp-host 选项）")
+
+
 class _Failure(Exception):
     """Why the connection (and with it every remaining paper) failed."""
 
 
-def check_settings(s: SmtpSettings, to: Sequence[str], *, dry_run: bool = False) -> list[str]:
+def check_settings(s: SmtpSettings, to: Sequence[str], *, dry_run: bool = False,
+                   host_hint: str = HOST_HINT) -> list[str]:
     """Everything that can be checked before building or sending: the recipients, the
-    sender and (unless dry_run) the server settings. Returns the checked recipients."""
+    sender and (unless dry_run) the server settings. Returns the checked recipients.
+    `host_hint` names the ways the calling command can set the server."""
     recipients = split_recipients(to)
     parse_sender(s.envelope_sender)
     if dry_run:
         return recipients
     if not s.host:
-        raise ExamgenError("没有设置邮件服务器：请用 --smtp-host、环境变量 EXAMGEN_SMTP_HOST "
-                           "或 examgen.toml 中 [smtp] 的 host 指定"
-                           "（或加 --dry-run 目录，只生成邮件文件）")
+        raise ExamgenError(f"没有设置邮件服务器：{host_hint}")
     if s.user and not s.password:
         raise ExamgenError(f"设置了登录用户 {s.user}，但没有密码：请设置环境变量 "
                            "EXAMGEN_SMTP_PASSWORD，或写在 examgen.toml 的 [smtp] password 中")
@@ -329,8 +340,12 @@ def _write_eml(jobs: list[tuple[MailOutcome, PaperRecord, list[str], bytes]],
     for outcome, record, _, data in jobs:
         outcome.eml = folder / f"{UNSAFE_IN_NAME.sub('_', record.id)}.eml"
         files[outcome.eml] = data
+    for path in files:
+        if path.exists() or path.is_symlink():
+            raise ExamgenError("邮件文件已存在，不会覆盖（请换一个 --dry-run 文件夹，或先删除它）",
+                               path)
     if files:
-        write_atomically(files)
+        write_atomically(files, replace=False)
 
 
 def _deliver(jobs: list[tuple[MailOutcome, PaperRecord, list[str], bytes]],
@@ -350,8 +365,11 @@ def _deliver(jobs: list[tuple[MailOutcome, PaperRecord, list[str], bytes]],
                                   for a in pending if a in exc.recipients]
                 continue
             except smtplib.SMTPSenderRefused as exc:
-                outcome.error = (f"发件人 {envelope_from} 被邮件服务器拒绝"
-                                 f"（{_reply(exc.smtp_code, exc.smtp_error, s)}）")
+                if _too_large(exc.smtp_code, exc.smtp_error):
+                    outcome.error = _size_reason(exc.smtp_code, exc.smtp_error, data, s)
+                else:
+                    outcome.error = (f"发件人 {envelope_from} 被邮件服务器拒绝"
+                                     f"（{_reply(exc.smtp_code, exc.smtp_error, s)}）")
                 continue
             except smtplib.SMTPServerDisconnected:
                 reason = f"邮件服务器 {s.host} 中途断开了连接，未发送"
@@ -360,7 +378,9 @@ def _deliver(jobs: list[tuple[MailOutcome, PaperRecord, list[str], bytes]],
                 return
             except smtplib.SMTPResponseException as exc:
                 reply = _reply(exc.smtp_code, exc.smtp_error, s)
-                outcome.error = f"邮件服务器拒收这封邮件（{reply}）"
+                outcome.error = (_size_reason(exc.smtp_code, exc.smtp_error, data, s)
+                                 if _too_large(exc.smtp_code, exc.smtp_error)
+                                 else f"邮件服务器拒收这封邮件（{reply}）")
                 continue
             except (smtplib.SMTPException, OSError) as exc:
                 reason = f"与邮件服务器 {s.host} 的连接出错（{_os_reason(exc)}），未发送"
@@ -461,6 +481,17 @@ def _exc_reply(exc: smtplib.SMTPException, s: SmtpSettings) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         return _reply(exc.smtp_code, exc.smtp_error, s)
     return _scrub(" ".join(str(exc).split()), s)
+
+
+def _too_large(code: int, text: bytes | str) -> bool:
+    """552 (exceeded storage allocation) or a 452/552 that says the message is too big."""
+    words = (text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)).lower()
+    return code == 552 or (code in (452, 552, 554) and "size" in words)
+
+
+def _size_reason(code: int, text: bytes | str, data: bytes, s: SmtpSettings) -> str:
+    return (f"邮件太大，邮件服务器拒收（这封邮件约 {len(data) // 1024} KB；"
+            f"{_reply(code, text, s)}）；不加 --with-sheet 可以小一些，或请管理员放宽大小限制")
 
 
 def _recipient_reason(code: int, text: bytes | str, s: SmtpSettings) -> str:

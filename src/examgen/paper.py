@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
+import json
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
+from typing import Any
 
 from .bank import Bank, Question, Role
 from .errors import ExamgenError
@@ -86,11 +89,29 @@ def role_code(role_id: str) -> str:
     return "".join(part[0] for part in role_id.split("-") if part).upper() or "P"
 
 
-def paper_id(role_id: str, seed: int, day: str, candidate: str, question_ids: list[str]) -> str:
-    """Readable and stable: ROLE-YYYYMMDD-XXXXXX; the same inputs give the same id."""
-    blob = "\n".join([role_id, str(seed), day, candidate, *question_ids]).encode()
+def paper_id(paper: Paper) -> str:
+    """ROLE-YYYYMMDD-XXXXXX, where XXXXXX is a fingerprint of everything the paper prints
+    (role, candidate, company, date, seed, each question's printed text, the bank and any
+    field added to Paper later): two different papers never share an id, and the same
+    inputs give the same id, which the history then refuses to record twice."""
+    blob = json.dumps(_printed(paper), ensure_ascii=False, sort_keys=True).encode()
     tag = base64.b32encode(hashlib.sha256(blob).digest()).decode()[:6]
-    return f"{role_code(role_id)}-{day.replace('-', '')}-{tag}"
+    return f"{role_code(paper.role.id)}-{paper.date.replace('-', '')}-{tag}"
+
+
+def _printed(paper: Paper) -> dict[str, Any]:
+    """Every field of the paper but its id, questions by their printed fingerprint."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(paper):
+        value = getattr(paper, f.name)
+        if f.name == "id":
+            continue
+        if f.name == "questions":
+            value = [[q.id, q.digest()] for q in value]
+        elif dataclasses.is_dataclass(value):
+            value = dataclasses.asdict(value)
+        out[f.name] = value
+    return out
 
 
 def make_paper(bank: Bank, role_id: str, selection: Selection, seed: int, *,
@@ -98,11 +119,8 @@ def make_paper(bank: Bank, role_id: str, selection: Selection, seed: int, *,
                mode: str = "written", minutes_budget: int | None = None,
                interviewers: tuple[str, ...] = (), same_questions: bool = False) -> Paper:
     day = day or Date.today().isoformat()
-    ids = [q.id for q in selection.questions]
-    if mode != "written":  # an oral paper of the same questions must not take its files
-        ids.append(f"mode={mode}")
-    return Paper(
-        id=paper_id(role_id, seed, day, candidate, ids),
+    paper = Paper(
+        id="",
         role=bank.role(role_id),
         seed=seed,
         questions=selection.questions,
@@ -117,3 +135,4 @@ def make_paper(bank: Bank, role_id: str, selection: Selection, seed: int, *,
         interviewers=tuple(interviewers),
         same_questions=same_questions,
     )
+    return dataclasses.replace(paper, id=paper_id(paper))

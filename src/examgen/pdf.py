@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Sequence
@@ -81,12 +83,36 @@ def html_to_pdf(html: str) -> tuple[bytes, list[str]]:
         _log.removeHandler(handler)
 
 
-def _warm_worker(tmpdir: str) -> None:
+def _warm_worker(tmpdir: str, parent: int | None = None) -> None:
     """Runs once in each worker: WeasyPrint's temporary font folders go to our own
     folder (removed when the renderer closes, even if a worker was killed), and the
-    import is paid while the parent is still loading the bank."""
+    import is paid while the parent is still loading the bank.
+
+    A worker lives only as long as its parent: Ctrl-C is the parent's to handle (no
+    worker traceback), SIGTERM and SIGHUP simply end it, and on Linux the kernel kills it
+    when the parent dies, however it dies (so no orphan keeps a pipe open)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _die_with_parent()
+    if parent is not None and os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
     tempfile.tempdir = tmpdir
     import_weasyprint()
+
+
+def _die_with_parent() -> None:
+    """PR_SET_PDEATHSIG: SIGKILL this process when its parent exits (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _ready() -> None:
@@ -104,7 +130,7 @@ class Renderer:
             self._tmpdir = tempfile.mkdtemp(prefix="examgen-")
             self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("fork"),
                                              initializer=_warm_worker,
-                                             initargs=(self._tmpdir,))
+                                             initargs=(self._tmpdir, os.getpid()))
             self._pool.submit(_ready)  # start every worker now, not at the first document
 
     def render(self, htmls: Sequence[str],
@@ -123,10 +149,12 @@ class Renderer:
                                "未写入任何文件") from None
         return results
 
-    def close(self) -> None:
+    def close(self, *, stop: bool = False) -> None:
+        """Shut the workers down; `stop` (an error or a signal is on its way out) kills
+        them at once instead of letting a document in progress finish."""
         if self._pool is not None:
             workers = list(getattr(self._pool, "_processes", {}).values())
-            if any(w.exitcode is not None for w in workers):
+            if stop or any(w.exitcode is not None for w in workers):
                 # A killed worker may have died holding the task queue's lock: stop the
                 # others too rather than wait for them forever.
                 for worker in workers:
@@ -140,38 +168,118 @@ class Renderer:
     def __enter__(self) -> Renderer:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        self.close(stop=exc_type is not None)
 
 
-def check_free(paths: Sequence[Path], force: bool) -> None:
-    """Refuse to overwrite an existing paper unless told to."""
+def check_free(paths: Sequence[Path] | dict[Path, bytes], force: bool) -> None:
+    """Refuse to overwrite an existing file unless told to. Given the bytes to be written,
+    a file that already holds exactly those bytes is no conflict: builds are reproducible,
+    so that is what a build killed half-way left, and the rerun completes it."""
     if force:
         return
     for path in paths:
-        if path.exists():
+        if path.exists() and not (isinstance(paths, dict) and _holds(path, paths[path])):
             raise ExamgenError("文件已存在，不会覆盖（如需重新生成请加 --force）", path)
 
 
-def write_atomically(files: dict[Path, bytes]) -> None:
-    """Write every file or none: temporary files first, then renamed into place."""
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+TEMP_SUFFIX = ".tmp"
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temporary files next to `path` left by an examgen that was killed: their names carry
+    the writer's process id, and only those whose writer is gone are removed."""
+    try:
+        leftovers = list(path.parent.glob(_temp_prefix(path) + "*" + TEMP_SUFFIX))
+    except OSError:
+        return
+    for temp in leftovers:
+        pid = temp.name[len(_temp_prefix(path)):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            temp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
+def write_atomically(files: dict[Path, bytes], *, replace: bool = True) -> None:
+    """Write every file or none: temporary files first, then moved into place.
+
+    With `replace=False` an existing file is never replaced, even by a writer that got
+    there a moment earlier: it is left alone when it holds the same bytes, and otherwise
+    the whole write is undone and refused."""
     temps: list[tuple[Path, Path]] = []
+    placed: list[Path] = []
     mode = 0o666 & ~_umask()
     try:
         for path, data in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            _remove_stale_temps(path)
+            fd, name = tempfile.mkstemp(dir=path.parent,
+                                        prefix=f"{_temp_prefix(path)}{os.getpid()}-",
+                                        suffix=TEMP_SUFFIX)
+            temps.append((Path(name), path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             os.chmod(name, mode)
-            temps.append((Path(name), path))
         for temp, path in temps:
-            os.replace(temp, path)
+            if replace:
+                os.replace(temp, path)
+            elif _place_new(temp, path, files[path]):
+                placed.append(path)
+    except ExamgenError:
+        _undo(placed)
+        raise
     except OSError as exc:
+        _undo(placed)
         raise ExamgenError(f"无法写入：{exc.strerror}", exc.filename) from None
+    except BaseException:
+        _undo(placed)
+        raise
     finally:
         for temp, _ in temps:
             temp.unlink(missing_ok=True)
+
+
+def _place_new(temp: Path, path: Path, data: bytes) -> bool:
+    """Link `temp` at `path` unless something is there; True if this call put it there."""
+    try:
+        os.link(temp, path)
+        return True
+    except FileExistsError:
+        if _holds(path, data):
+            return False
+        raise ExamgenError("文件已存在，不会覆盖（如需重新生成请加 --force）", path) from None
+    except OSError:  # a file system without hard links: check, then rename
+        if path.exists():
+            if _holds(path, data):
+                return False
+            raise ExamgenError("文件已存在，不会覆盖（如需重新生成请加 --force）", path) from None
+        os.replace(temp, path)
+        return True
+
+
+def _undo(placed: list[Path]) -> None:
+    for path in placed:
+        path.unlink(missing_ok=True)
 
 
 def _umask() -> int:

@@ -7,15 +7,19 @@ import hashlib
 import io
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
+from . import limits
 from .bank import Bank
 from .build import BuiltPaper, new_paper
 from .errors import ExamgenError
+from .history import History, RoundExists
 from .paper import Paper, make_paper, parse_interviewers, role_code
 from .sampling import AVOID, choose
+from .spreadsheet import csv_bytes
 
 # Column headers HR staff use, mapped to our fields.
 HEADERS = {
@@ -48,32 +52,41 @@ class Overlap:
 
 
 def read_candidates(path: Path) -> list[Candidate]:
-    """Candidates from a CSV (UTF-8, with or without BOM) or .xlsx file with a header row."""
+    """Candidates from a CSV (UTF-8, with or without BOM) or .xlsx file with a header row.
+
+    Every name, email and id is checked where it enters, with its row number: a line
+    break, a control character or an absurd length would otherwise break the mails and
+    file names of that paper forever."""
     if not path.is_file():
         raise ExamgenError("应聘者名单文件不存在", path)
-    if path.suffix.lower() == ".xlsx":
-        rows = _xlsx_rows(path)
-    else:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise ExamgenError("应聘者名单不是 UTF-8 编码（请在 Excel 中另存为“CSV UTF-8”）",
-                               path) from None
-        rows = list(csv.reader(io.StringIO(text)))
-    rows = [[cell.strip() for cell in row] for row in rows if any(c.strip() for c in row)]
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".xlsm", ".xlsb", ".ods", ".numbers"):
+        raise ExamgenError(f"不支持 {suffix} 格式的名单；请在 Excel 中另存为 .xlsx 或“CSV UTF-8”",
+                           path)
+    limits.check_file_size(path, limits.MAX_TABLE_FILE_BYTES, "应聘者名单")
+    rows = list(_xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path))
+    rows = [(line, [cell.strip() for cell in row]) for line, row in rows
+            if any(c.strip() for c in row)]
     if not rows:
         raise ExamgenError("应聘者名单是空的", path)
-    header = [HEADERS.get(cell.lower(), "") for cell in rows[0]]
+    header_line, header_row = rows[0]
+    header = [HEADERS.get(cell.lower(), "") for cell in header_row]
     if "name" not in header:
-        raise ExamgenError("第 1 行应为表头，且包含 name 或 姓名 列", path, 1)
+        raise ExamgenError(f"第 {header_line} 行应为表头，且包含 name 或 姓名 列", path,
+                           header_line)
     candidates = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         fields = {key: row[i] for i, key in enumerate(header) if key and i < len(row)}
+        for key, what in (("name", "姓名"), ("email", "邮箱"), ("candidate_id", "编号")):
+            limits.check_text(fields.get(key, ""), what, limits.MAX_NAME_CHARS, file=path,
+                              line=line)
         if not fields.get("name"):
             raise ExamgenError("姓名为空", path, line)
         email = fields.get("email", "")
         if email and ("@" not in email or any(c.isspace() for c in email)):
-            raise ExamgenError(f"邮箱 '{email}' 格式不对", path, line)
+            raise ExamgenError(f"邮箱 {limits.excerpt(email)} 格式不对", path, line)
+        limits.check_text(fields.get("interviewers", ""), "面试官", limits.MAX_OPTION_CHARS,
+                          file=path, line=line)
         panel = parse_interviewers(fields.get("interviewers", ""), path, line)
         candidates.append(Candidate(fields["name"], email, fields.get("candidate_id", ""),
                                     panel))
@@ -82,20 +95,92 @@ def read_candidates(path: Path) -> list[Candidate]:
     return candidates
 
 
-def _xlsx_rows(path: Path) -> list[list[str]]:
+def check_name(name: str) -> str:
+    """A --candidate given on the command line, checked as a list's names are."""
+    return limits.check_text(name.strip(), "--candidate 应聘者姓名", limits.MAX_NAME_CHARS)
+
+
+def _too_many(path: Path) -> ExamgenError:
+    return ExamgenError(f"应聘者名单超过 {limits.MAX_TABLE_ROWS} 行，请分成几轮", path)
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(first line of the row, cells); a quote left open is an error, not a merged row."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        hint = "（看起来是 Excel 文件，请另存为 .xlsx 或“CSV UTF-8”）" \
+            if path.read_bytes()[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0") else \
+            "（请在 Excel 中另存为“CSV UTF-8”）"
+        raise ExamgenError(f"应聘者名单不是 UTF-8 编码{hint}", path) from None
+    except OSError as exc:
+        raise ExamgenError(f"无法读取应聘者名单：{exc.strerror}", path) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            reason = "某个字段太长" if "field larger" in str(exc) else f"CSV 格式错误（{exc}）"
+            raise ExamgenError(reason, path, line) from None
+        if reader.line_num > limits.MAX_TABLE_ROWS:
+            raise _too_many(path)
+        for cell in row:
+            if "\n" in cell or "\r" in cell:
+                raise ExamgenError("这一行的某个字段跨了多行（多半是引号 \" 没有配对），"
+                                   f"内容：{limits.excerpt(cell)}", path, line)
+            if len(cell) > limits.MAX_CELL_CHARS:
+                raise ExamgenError(f"某个字段太长（{len(cell)} 个字符）", path, line)
+        yield line, row
+        line = reader.line_num + 1
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    limits.check_zip(path, what="Excel 文件")
     try:
         sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > limits.MAX_TABLE_ROWS:
+                raise _too_many(path)
+            yield number, ["" if v is None else str(v) for v in row]
+    except ExamgenError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ExamgenError(f"无法读取 Excel 文件（{type(exc).__name__}）", path) from None
-    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        raise ExamgenError(f"无法读取 Excel 文件，文件可能已损坏（{type(exc).__name__}）",
+                           path) from None
 
 
-def round_id(role_id: str, day: str, seed: int, candidates: list[Candidate]) -> str:
-    blob = "\n".join([role_id, day, str(seed), *(c.name for c in candidates)]).encode()
+def round_id(role_id: str, day: str, seed: int, candidates: list[Candidate], *,
+             fingerprint: str = "", attempt: int = 0) -> str:
+    """R-ROLE-YYYYMMDD-XXXXXX from everything that makes the round (role, date, seed, the
+    candidates, and `fingerprint`: bank, company, count), plus `attempt` for a second
+    round of the very same inputs built on purpose."""
+    blob = "\n".join([role_id, day, str(seed), fingerprint, str(attempt),
+                      *(f"{c.name}\t{c.email}\t{c.candidate_id}" for c in candidates)]).encode()
     tag = hashlib.sha256(blob).hexdigest()[:6].upper()
     return f"R-{role_code(role_id)}-{day.replace('-', '')}-{tag}"
+
+
+def new_round_id(history: History, role_id: str, day: str, seed: int,
+                 candidates: list[Candidate], *, fingerprint: str, force: bool) -> str:
+    """The round's id; the same round twice is refused, or with `force` becomes a new
+    round with an id of its own (so `mail R-…` never mixes the two)."""
+    for attempt in range(1000):
+        rid = round_id(role_id, day, seed, candidates, fingerprint=fingerprint,
+                       attempt=attempt)
+        size = history.round_size(rid)
+        if not size:
+            return rid
+        if not force:
+            raise RoundExists(f"本轮 {rid} 已经生成过（{size} 份试卷，见 examgen history）："
+                              "同一轮不会生成两次。丢了试卷请用 examgen reprint；确要为这份名单再出"
+                              "一轮新试卷，请换 --seed 或加 --force（新一轮另起编号）",
+                              history.path)
+    raise RoundExists("同样的一轮已经生成过太多次", history.path)
 
 
 def plan_round(bank: Bank, role_id: str, count: int | None, seed: int,
@@ -147,16 +232,13 @@ def manifest_files(folder: Path, rid: str, built: list[BuiltPaper],
         rows.append({"candidate": person.name, "candidate_id": person.candidate_id,
                      "email": person.email, "paper_id": b.paper.id,
                      "files": {k: p.name for k, p in b.files.items()}})
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["应聘者", "应聘者编号", "邮箱", "试卷编号", "题目卷", "面试官用卷"])
-    for row in rows:
-        writer.writerow([row["candidate"], row["candidate_id"], row["email"], row["paper_id"],
-                         row["files"]["questions"], row["files"]["answer_key"]])
+    table = [["应聘者", "应聘者编号", "邮箱", "试卷编号", "题目卷", "面试官用卷"]]
+    table += [[row["candidate"], row["candidate_id"], row["email"], row["paper_id"],
+               row["files"]["questions"], row["files"]["answer_key"]] for row in rows]
     data = {"round": rid, "role": built[0].paper.role.id, "date": built[0].paper.date,
             "overlap": {"max_shared": stats.max_shared,
                         "mean_shared": round(stats.mean_shared, 2)},
             "papers": rows}
-    return {folder / "manifest.csv": buffer.getvalue().encode("utf-8-sig"),
+    return {folder / "manifest.csv": csv_bytes(table),
             folder / "manifest.json": (json.dumps(data, ensure_ascii=False, indent=2)
                                        + "\n").encode()}

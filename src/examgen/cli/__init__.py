@@ -4,9 +4,13 @@ One module per group of commands; this one holds the group and what they share."
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from datetime import date as Date
 from pathlib import Path
 from typing import Any
@@ -19,13 +23,55 @@ from ..errors import BankErrors, ExamgenError
 from ..resources import default_bank_dir
 
 
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP (the terminal closed): unwinds like Ctrl-C, so every `with` and
+    `finally` on the way out removes its temporary files and rolls its transaction back."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+@contextlib.contextmanager
+def _signals_stop() -> Iterator[None]:
+    """While a command runs, SIGTERM and SIGHUP raise Stopped (then the old handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Stopped(signum)
+
+    old = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+def _stopped(signum: int) -> None:
+    name = signal.Signals(signum).name
+    click.echo(f"已中止（收到 {name}）：未完成的文件没有写入，临时文件已删除", err=True)
+    sys.exit(128 + signum)
+
+
 def handle_errors(func):
-    """Every user error ends here: one line in Chinese, exit status 1, no traceback."""
+    """Every user error ends here: one line in Chinese, exit status 1, no traceback.
+    Ctrl-C, SIGTERM and SIGHUP stop the command cleanly (exit 130, 143, 129)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with _signals_stop():
+                return func(*args, **kwargs)
+        except Stopped as exc:
+            _stopped(exc.signum)
+        except KeyboardInterrupt:
+            _stopped(signal.SIGINT)
         except BankErrors as exc:
             first = exc.errors[0]
             more = f"（共 {len(exc.errors)} 处错误，运行 examgen validate 查看全部）" \
@@ -34,6 +80,10 @@ def handle_errors(func):
             sys.exit(1)
         except ExamgenError as exc:
             click.echo(f"错误：{exc}", err=True)
+            sys.exit(1)
+        except OSError as exc:  # the file system said no somewhere we did not expect
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"错误：{where}{exc.strerror or exc}", err=True)
             sys.exit(1)
 
     return wrapper

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -89,12 +90,18 @@ def build(role: str, count: int | None, minutes: int | None, mode: str,
     \b
     Example: examgen build --role director --mode oral --minutes 60 --interviewers 王敏,李强
     """
-    from ..build import paper_record, save_papers
-    from ..fonts import warn_if_slow_subsetting
     from ..history import History
+    from ..limits import MAX_OPTION_CHARS, check_text
     from ..paper import new_seed
     from ..pdf import Renderer
-    from ..rounds import manifest_files, overlap, plan_round, read_candidates, round_id
+    from ..rounds import (
+        Candidate,
+        check_name,
+        new_round_id,
+        overlap,
+        plan_round,
+        read_candidates,
+    )
 
     if candidates_file and candidate:
         raise ExamgenError("--candidate 与 --candidates 只能选一个")
@@ -102,52 +109,57 @@ def build(role: str, count: int | None, minutes: int | None, mode: str,
         raise ExamgenError("--same-questions 用于一轮面试，请同时给出 --candidates 名单")
     if count is None and minutes is None:
         count = 20
+    check_text(role, "--role 岗位编号", MAX_OPTION_CHARS)
+    candidate = check_name(candidate)
     day = parse_date(day)
     config = load_config()
-    company = (company if company is not None else config.company).strip()
+    company = check_text((company if company is not None else config.company).strip(),
+                         "公司名称（--company）", MAX_OPTION_CHARS)
     from ..paper import parse_interviewers
 
-    panel = parse_interviewers(interviewers) if interviewers is not None else None
+    panel = None
+    if interviewers is not None:
+        panel = parse_interviewers(check_text(interviewers, "--interviewers 面试官",
+                                              MAX_OPTION_CHARS))
     settings = None
     if mail_to:  # check the mail settings before anything is built
-        from ..mail import check_settings
+        from ..mail import BUILD_HOST_HINT, check_settings
         from .mail_command import smtp_settings_from_options
 
         settings = smtp_settings_from_options()
-        check_settings(settings, mail_to)
-    people = read_candidates(candidates_file) if candidates_file else None
+        check_settings(settings, mail_to, host_hint=BUILD_HOST_HINT)
+    people = read_candidates(candidates_file) if candidates_file else [Candidate(candidate)]
     chosen_seed = seed if seed is not None else new_seed()
     with Renderer() as renderer, History(history_path) as history:  # workers warm up now
         bank = open_bank(bank_dir)
         bank.role(role)
-        if people is None:
-            from ..rounds import Candidate
-
-            people = [Candidate(candidate.strip())]
-            folder, rid = out, ""
-        else:
-            rid = round_id(role, day, chosen_seed, people)
-            folder = out / rid
-        seen = {p.name: history.seen_by(p.name) for p in people}
         if panel is not None:  # the option wins over the file's column and the config
             people = [dataclasses.replace(p, interviewers=panel) for p in people]
-        papers = plan_round(bank, role, count, chosen_seed, people, seen=seen, day=day,
-                            company=company, allow_shortfall=allow_shortfall,
-                            minutes=minutes, mode=mode, interviewers=config.interviewers,
-                            same_questions=same_questions)
-        warn_if_slow_subsetting()
-        built = _render(papers, folder, force, keep_html, renderer, as_json)
-        stats = overlap(papers)
-        records = [paper_record(b, bank, allow_shortfall=allow_shortfall, email=p.email,
-                                candidate_id=p.candidate_id, round_id=rid)
-                   for b, p in zip(built, people, strict=True)]
-        extra = manifest_files(folder, rid, built, people, stats) if rid else {}
-        save_papers(built, history, records, extra)
+        rid = ""
+        if candidates_file:
+            made_of = [bank.fingerprint, company, count, minutes, mode, same_questions,
+                       [p.interviewers for p in people], config.interviewers]
+            rid = new_round_id(history, role, day, chosen_seed, people, force=force,
+                               fingerprint=repr(made_of))
+        folder = out / rid if rid else out
+
+        def plan(seen: dict[str, set[str]]) -> list[Paper]:
+            return plan_round(bank, role, count, chosen_seed, people, seen=seen, day=day,
+                              company=company, allow_shortfall=allow_shortfall,
+                              minutes=minutes, mode=mode, interviewers=config.interviewers,
+                              same_questions=same_questions)
+
+        built, records, seen, added = _build_and_save(
+            plan, bank, people, rid=rid, folder=folder, allow_shortfall=allow_shortfall,
+            force=force, keep_html=keep_html, renderer=renderer, history=history,
+            as_json=as_json)
+        stats = overlap([b.paper for b in built])
         outcomes = []
         if settings is not None:
             from ..mail import send_papers
 
             outcomes = send_papers(records, list(mail_to), settings, history=history)
+    reprinted = [b.paper.id for b in built if b.paper.id not in added]
     for b in built:
         for warning in b.warnings:
             click.echo(f"警告：{warning}", err=True)
@@ -172,6 +184,9 @@ def build(role: str, count: int | None, minutes: int | None, mode: str,
                    "（已印在卷上，可用它重出同一份试卷）")
     for b in built:
         _say_built(b, seen[b.paper.candidate], repeats[b.paper.id])
+    if reprinted:
+        click.echo(f"提示：{'、'.join(reprinted)} 已在历史记录中，按 --force 在原处重印，"
+                   "历史记录不变")
     if rid:
         if same_questions:
             click.echo(f"本轮 {rid}：{len(built)} 份试卷，每位应聘者同一套题")
@@ -191,6 +206,60 @@ def _exit_if_unsent(outcomes: list) -> None:
         click.echo("部分面试官用卷未发出：试卷已生成并保留，可用 examgen mail 重新发送。",
                    err=True)
         sys.exit(1)
+
+
+class _SeenChanged(Exception):
+    """Another build recorded a paper for one of our candidates while we rendered."""
+
+
+RETRIES = 3
+
+
+def _build_and_save(plan: Callable[[dict[str, set[str]]], list[Paper]], bank, people: list,
+                    *, rid: str, folder: Path, allow_shortfall: bool, force: bool,
+                    keep_html: bool, renderer, history, as_json: bool
+                    ) -> tuple[list[BuiltPaper], list, dict[str, set[str]], set[str]]:
+    """Plan (`plan(seen)`: the papers, given what each candidate has seen), render and
+    save, re-planning when another build gave one of our candidates
+    questions in the meantime: what a candidate has seen is checked again inside the
+    transaction that records the papers. Returns the papers, their records, what each
+    candidate had seen, and the ids newly recorded (the others were reprinted with
+    --force)."""
+    from ..build import paper_record, save_papers
+    from ..fonts import warn_if_slow_subsetting
+    from ..history import PaperExists, RoundExists
+    from ..rounds import manifest_files, overlap
+
+    for _ in range(RETRIES):
+        seen = {p.name: history.seen_by(p.name) for p in people}
+        papers = plan(seen)
+        known = [r for p in papers if (r := history.existing(p.id))]
+        if known and not force:  # refused before anything is rendered
+            raise PaperExists(known[0], history.path)
+        warn_if_slow_subsetting()
+        built = _render(papers, folder, force, keep_html, renderer, as_json)
+        records = [paper_record(b, bank, allow_shortfall=allow_shortfall, email=p.email,
+                                candidate_id=p.candidate_id, round_id=rid)
+                   for b, p in zip(built, people, strict=True)]
+        extra = manifest_files(folder, rid, built, people, overlap(papers)) if rid else {}
+
+        def check(db, papers=papers, seen=seen) -> None:
+            for paper in papers:
+                if not force and (record := history.existing(paper.id)):
+                    raise PaperExists(record, history.path)
+            if rid and history.round_size(rid):
+                raise RoundExists(f"本轮 {rid} 刚刚由另一个 examgen 生成，本次没有写入任何文件",
+                                  history.path)
+            if {p.name: history.seen_by(p.name) for p in people} != seen:
+                raise _SeenChanged
+
+        try:
+            added = save_papers(built, history, records, extra, force=force, check=check)
+        except _SeenChanged:
+            continue
+        return built, records, seen, {r.id for r in added}
+    raise ExamgenError("其他 examgen 正在同时为同一应聘者出卷，重试几次仍有冲突，"
+                       "没有写入任何文件；请稍后再运行")
 
 
 def _render(papers: list[Paper], folder: Path, force: bool, keep_html: bool, renderer,

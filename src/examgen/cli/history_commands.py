@@ -27,8 +27,10 @@ def history(role: str | None, candidate: str | None, history_path: Path | None,
     with History(history_path) as store:
         records = store.find(role=role, candidate=candidate)
         mails = {r.id: store.mails(r.id) for r in records}
+    for problem in store.skipped:
+        click.echo(f"警告：{problem}，已跳过（其余记录照常列出）", err=True)
     if as_json:
-        emit_json({"history": str(store.path), "papers": [
+        emit_json({"history": str(store.path), "skipped": store.skipped, "papers": [
             {**r.to_json(), "mails": mails[r.id]} for r in records]})
         return
     if not records:
@@ -80,7 +82,7 @@ def reprint(paper_id: str, out: Path, bank_dir: Path | None, allow_changed: bool
                            "；重印将与原卷不同，如确需重印请加 --allow-changed")
     paper = recorded_paper(record, bank)
     [built] = render_papers([paper], out, force=force)
-    save_papers([built], None)
+    save_papers([built], None, force=force)
     identical = built.sha256() == record.sha256
     if as_json:
         emit_json({"paper": record.id, "identical": identical, "changed_questions": changed,

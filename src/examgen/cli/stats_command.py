@@ -9,6 +9,8 @@ import click
 from ..history import History
 from . import emit_json, handle_errors, history_option, main
 
+LABELS = {"mean": "平均", "sd": "标准差", "item_rest": "与其余题相关", "alpha": "alpha"}
+
 
 def _num(value: float | None, digits: int = 2) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
@@ -58,7 +60,7 @@ def stats(role: str | None, history_path: Path | None, as_json: bool) -> None:
     for q in result.questions:
         if q.rated == 0:
             continue
-        why = "；".join(f"{k}：{v}" for k, v in q.notes.items())
+        why = "；".join(f"{LABELS.get(k, k)}：{v}" for k, v in q.notes.items())
         click.echo(f"  {q.id}  {q.asked} / {q.rated} / {_num(q.mean)} / {_num(q.sd)} / "
                    f"{_num(q.item_rest)}" + (f"  （{why}）" if why else ""))
     if result.never_rated:

@@ -24,7 +24,10 @@ def read_text(path: Path | str) -> str:
 
 def read_document(path: Path) -> tuple[str, bool]:
     """(text, wrapped): `wrapped` is true for PDFs, whose lines are layout lines."""
+    from ..limits import MAX_DOCUMENT_BYTES, check_file_size
+
     name = display_name(path)
+    check_file_size(path, MAX_DOCUMENT_BYTES, "文档")
     try:
         data = path.read_bytes()
     except IsADirectoryError:
@@ -85,18 +88,22 @@ def _read_docx(data: bytes, name: str) -> str:
     import docx
     from docx.table import Table
 
+    from ..limits import check_zip
+
+    check_zip(name, data, what="Word 文件")  # a zip bomb is refused before it is unpacked
+    lines: list[str] = []
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many kinds for a damaged file
-        raise ExamgenError(f"无法打开 Word 文件（{type(exc).__name__}）", name) from None
-    lines: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            for row in block.rows:
-                for cell in row.cells:
-                    lines.extend(p.text for p in cell.paragraphs)
-        else:
-            lines.append(block.text)
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row.cells:
+                        lines.extend(p.text for p in cell.paragraphs)
+            else:
+                lines.append(block.text)
+    except Exception as exc:  # python-docx and lxml raise many kinds for a damaged file
+        raise ExamgenError(f"无法打开 Word 文件，文件可能已损坏（{type(exc).__name__}）",
+                           name) from None
     return "\n".join(lines)
 
 

@@ -37,7 +37,8 @@ def profile(score: PaperScore, scores: RoundScores):
 
 def totals(scores: RoundScores):
     bars = [Bar(s.paper.candidate or s.paper.id, s.total, s.max_points,
-                f"{number(s.total)} / {number(s.max_points, 0)}") for s in scores.papers]
+                f"{number(s.total)} / {number(s.max_points, 0)}" if s.rated else "尚未评分")
+            for s in scores.papers]
     return totals_chart(bars, "本轮各应聘者总分")
 
 
