@@ -139,3 +139,15 @@ def test_yaml_anchors_that_stay_small_are_fine(tmp_path):
     path.write_text(yaml.safe_dump({"a": 1}) + "b: &x [1, 2]\nc: *x\nd: P&L 与 R&D\n",
                     encoding="utf-8")
     assert read_yaml(path)["c"] == [1, 2]
+
+
+@pytest.mark.parametrize("count", ["0", "-1", "abc", "1e3"])
+def test_a_count_that_is_not_a_positive_whole_number_is_a_usage_error(runner, tmp_path,
+                                                                       count):
+    bank = write_bank(tmp_path / "bank", balanced_questions())
+    result = runner.invoke(main, ["build", "--role", "tester", "--count", count, "--bank",
+                                  str(bank), "--out", str(tmp_path / "p")])
+    assert result.exit_code == 2  # Click's usage error, as before
+    assert "--count" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "p").exists()

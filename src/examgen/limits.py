@@ -28,6 +28,10 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # the sum of a zip's (xlsx, docx) unpack
 MAX_ZIP_MEMBERS = 10_000
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # a document given to `examgen import`
 
+# Scans and photos
+MAX_IMAGE_PIXELS = 150_000_000  # an A4 scan at 1200 dpi is 140 M; a phone photo ~50 M
+MAX_SCAN_FILE_BYTES = 500 * 1024 * 1024
+
 # Command-line options and the fields they fill
 MAX_NAME_CHARS = 100  # a candidate's name, id or email
 MAX_OPTION_CHARS = 200  # --company, --role, …

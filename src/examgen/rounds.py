@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -19,7 +16,7 @@ from .errors import ExamgenError
 from .history import History, RoundExists
 from .paper import Paper, make_paper, parse_interviewers, role_code
 from .sampling import AVOID, choose
-from .spreadsheet import csv_bytes
+from .spreadsheet import csv_bytes, read_rows
 
 # Column headers HR staff use, mapped to our fields.
 HEADERS = {
@@ -59,12 +56,7 @@ def read_candidates(path: Path) -> list[Candidate]:
     file names of that paper forever."""
     if not path.is_file():
         raise ExamgenError("应聘者名单文件不存在", path)
-    suffix = path.suffix.lower()
-    if suffix in (".xls", ".xlsm", ".xlsb", ".ods", ".numbers"):
-        raise ExamgenError(f"不支持 {suffix} 格式的名单；请在 Excel 中另存为 .xlsx 或“CSV UTF-8”",
-                           path)
-    limits.check_file_size(path, limits.MAX_TABLE_FILE_BYTES, "应聘者名单")
-    rows = list(_xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path))
+    rows = list(read_rows(path, "应聘者名单"))
     rows = [(line, [cell.strip() for cell in row]) for line, row in rows
             if any(c.strip() for c in row)]
     if not rows:
@@ -98,60 +90,6 @@ def read_candidates(path: Path) -> list[Candidate]:
 def check_name(name: str) -> str:
     """A --candidate given on the command line, checked as a list's names are."""
     return limits.check_text(name.strip(), "--candidate 应聘者姓名", limits.MAX_NAME_CHARS)
-
-
-def _too_many(path: Path) -> ExamgenError:
-    return ExamgenError(f"应聘者名单超过 {limits.MAX_TABLE_ROWS} 行，请分成几轮", path)
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(first line of the row, cells); a quote left open is an error, not a merged row."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        hint = "（看起来是 Excel 文件，请另存为 .xlsx 或“CSV UTF-8”）" \
-            if path.read_bytes()[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0") else \
-            "（请在 Excel 中另存为“CSV UTF-8”）"
-        raise ExamgenError(f"应聘者名单不是 UTF-8 编码{hint}", path) from None
-    except OSError as exc:
-        raise ExamgenError(f"无法读取应聘者名单：{exc.strerror}", path) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    line = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            reason = "某个字段太长" if "field larger" in str(exc) else f"CSV 格式错误（{exc}）"
-            raise ExamgenError(reason, path, line) from None
-        if reader.line_num > limits.MAX_TABLE_ROWS:
-            raise _too_many(path)
-        for cell in row:
-            if "\n" in cell or "\r" in cell:
-                raise ExamgenError("这一行的某个字段跨了多行（多半是引号 \" 没有配对），"
-                                   f"内容：{limits.excerpt(cell)}", path, line)
-            if len(cell) > limits.MAX_CELL_CHARS:
-                raise ExamgenError(f"某个字段太长（{len(cell)} 个字符）", path, line)
-        yield line, row
-        line = reader.line_num + 1
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    limits.check_zip(path, what="Excel 文件")
-    try:
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > limits.MAX_TABLE_ROWS:
-                raise _too_many(path)
-            yield number, ["" if v is None else str(v) for v in row]
-    except ExamgenError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ExamgenError(f"无法读取 Excel 文件，文件可能已损坏（{type(exc).__name__}）",
-                           path) from None
 
 
 def round_id(role_id: str, day: str, seed: int, candidates: list[Candidate], *,

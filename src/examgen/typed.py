@@ -9,8 +9,6 @@ cell stores nothing at all, so a typo never leaves half a row behind.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,26 +82,12 @@ def read_table(path: Path) -> list[list[str]]:
     """Every row of the file's first sheet as stripped text."""
     if not path.is_file():
         raise ExamgenError("评分表文件不存在", path)
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
+    from .spreadsheet import read_rows
 
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ExamgenError(f"无法读取 Excel 文件：{exc}", path) from None
-        try:
-            return [[_text(c) for c in row] for row in book.worksheets[0].iter_rows(
-                values_only=True)]
-        finally:
-            book.close()
-    if suffix == ".csv":
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise ExamgenError("评分表不是 UTF-8 编码（请在 Excel 中另存为“CSV UTF-8”）",
-                               path) from None
-        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    if path.suffix.lower() in (".xlsx", ".csv"):
+        return [[_text(c) for c in row] for _, row in read_rows(path, "评分表")]
+    if path.suffix.lower() in (".xls", ".xlsm", ".ods"):
+        list(read_rows(path, "评分表"))  # says .xls is not read, and what to do instead
     raise ExamgenError("评分表只能是 .xlsx 或 .csv 文件", path)
 
 

@@ -42,7 +42,7 @@ def template(ids: tuple[str, ...], output: Path, interviewers: int, force: bool,
     with History(history_path) as history:
         records = find_records(history, ids)
         rows = template_rows(history, records, interviewers)
-    write_atomically({output: template_bytes(rows, output)})
+    write_atomically({output: template_bytes(rows, output)}, replace=force)
     click.echo(f"已生成评分表 {output}：{len(records)} 份试卷，{len(rows) - 1} 行。")
     click.echo(f"填好后运行：examgen scores import {output}")
 

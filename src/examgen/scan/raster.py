@@ -29,6 +29,13 @@ def read_pages(path: Path) -> Iterator[PageImage]:
     """Every page of a PDF, or the one image of a photo; a broken page is yielded with its
     error so the pages after it are still read. Raises RasterError for a file that cannot be
     opened at all."""
+    from ..errors import ExamgenError
+    from ..limits import MAX_SCAN_FILE_BYTES, check_file_size
+
+    try:
+        check_file_size(path, MAX_SCAN_FILE_BYTES, "扫描文件")
+    except ExamgenError as exc:
+        raise RasterError(exc.message) from None
     try:
         head = path.read_bytes()[:8] if path.is_file() else None
     except OSError as exc:
@@ -43,11 +50,32 @@ def read_pages(path: Path) -> Iterator[PageImage]:
         yield PageImage(path, 1, _read_image(path))
 
 
+def _too_big(width: float, height: float) -> RasterError | None:
+    from ..limits import MAX_IMAGE_PIXELS
+
+    if width * height <= MAX_IMAGE_PIXELS:
+        return None
+    return RasterError(f"图片太大（{int(width)}×{int(height)} 像素，最多 "
+                       f"{MAX_IMAGE_PIXELS // 1_000_000} 百万像素），未读取")
+
+
 def _read_image(path: Path) -> np.ndarray:
     import cv2
+    from PIL import Image
 
+    try:  # the header says how big it is, before anything is decoded
+        with Image.open(path) as probe:
+            if error := _too_big(*probe.size):
+                raise error
+    except Image.DecompressionBombError:
+        raise RasterError("图片太大（像素数远超扫描件），可能是解压炸弹，未读取") from None
+    except (OSError, ValueError):
+        pass  # not a format Pillow knows: OpenCV decides below
     data = np.fromfile(str(path), dtype=np.uint8)  # cv2.imread cannot open non-ASCII paths
-    image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE) if data.size else None
+    try:
+        image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE) if data.size else None
+    except cv2.error:
+        raise RasterError("图片太大或已损坏，无法读取") from None
     if image is None:
         raise RasterError("不是可识别的 PDF 或图片文件（支持 PDF、JPEG、PNG）")
     return image
@@ -66,6 +94,11 @@ def _pdf_pages(path: Path) -> Iterator[PageImage]:
         for index in range(len(document)):
             try:
                 page = document[index]
+                width, height = page.get_size()
+                if error := _too_big(width * PDF_DPI / 72, height * PDF_DPI / 72):
+                    page.close()
+                    yield PageImage(path, index + 1, None, str(error))
+                    continue
                 bitmap = page.render(scale=PDF_DPI / 72, grayscale=True)
                 image = np.array(bitmap.to_numpy(), copy=True)
                 if image.ndim == 3:
