@@ -258,3 +258,25 @@ def test_a_panel_paper_is_recorded_and_reprinted_byte_for_byte(runner, panel, tm
     data = json.loads(result.stdout)
     assert data["identical"] is True
     assert set(data["files"]) == {"questions", "answer_key", "answer_key_2", "consolidation"}
+
+
+def test_mailing_a_panel_paper_attaches_every_booklet_and_the_panel_sheet(runner, panel,
+                                                                          tmp_path):
+    from email import policy
+    from email.parser import BytesParser
+
+    paper = panel["paper"]
+    result = runner.invoke(main, ["mail", paper["id"], "--to", "hr@example.com",
+                                  "--from", "hr@example.com", "--dry-run", str(tmp_path),
+                                  "--history", str(panel["out"] / "history.sqlite3")])
+    assert result.exit_code == 0, result.output
+    msg = BytesParser(policy=policy.default).parsebytes(
+        (tmp_path / f"{paper['id']}.eml").read_bytes())
+    names = {part.get_filename(): part.get_content() for part in msg.iter_attachments()}
+    assert set(names) == {f"面试官手册-王敏-客服总监-张三-{paper['id']}.pdf",
+                          f"面试官手册-李强-客服总监-张三-{paper['id']}.pdf",
+                          f"面试合议表-客服总监-张三-{paper['id']}.pdf"}
+    files = paper["files"]
+    assert names[f"面试官手册-李强-客服总监-张三-{paper['id']}.pdf"] == Path(
+        files["answer_keys"]["李强"]).read_bytes()
+    assert "2 位面试官（王敏、李强）各自的面试官手册和面试合议表" in msg.get_body().get_content()

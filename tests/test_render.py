@@ -73,3 +73,16 @@ def test_bank_text_is_escaped_never_markup(tmp_path):
         assert "<script>" not in html
         assert "<link" not in html
         assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+
+
+def test_levels_2_and_4_are_spelled_out_between_the_banks_anchors():
+    from examgen.render import anchor_levels
+
+    rows = anchor_levels(((1, "差"), (3, "中"), (5, "好")))
+    assert [(level, between) for level, _, between in rows] == [
+        (1, False), (2, True), (3, False), (4, True), (5, False)]
+    assert rows[1][1].startswith("介于 1 级与 3 级之间")
+    assert rows[3][1].startswith("介于 3 级与 5 级之间")
+    assert anchor_levels(((1, "差"), (2, "较差"), (3, "中"), (4, "较好"), (5, "好")))[1] == (
+        2, "较差", False)  # a bank's own level 2 wins
+    assert anchor_levels(()) == []

@@ -143,9 +143,34 @@ def _header_text(value: str, what: str) -> str:
     return value.strip()
 
 
+def label(record: PaperRecord, key: str) -> str:
+    """面试官用卷 / 题目卷; for a named panel 面试官手册-王敏 (per booklet) and 面试合议表."""
+    booklet = re.fullmatch(r"answer_key(?:_(\d+))?", key)
+    if booklet and (record.interviewers or record.mode == "oral"):
+        n = int(booklet.group(1) or 1)
+        name = record.interviewers[n - 1] if n <= len(record.interviewers) else ""
+        kind = "面试官手册" if record.mode == "oral" else LABELS["answer_key"]
+        return f"{kind}-{name}" if name else kind
+    if key == "consolidation":
+        return "面试合议表"
+    return LABELS[key]
+
+
+def expand_keys(record: PaperRecord, keys: list[str]) -> list[str]:
+    """A named panel's "answer_key" means every interviewer's booklet and the 合议表."""
+    out: list[str] = []
+    for key in keys:
+        out.append(key)
+        if key == "answer_key":
+            out += [f"answer_key_{n}" for n in range(2, len(record.interviewers) + 1)
+                    if f"answer_key_{n}" in record.files]
+            out += ["consolidation"] if "consolidation" in record.files else []
+    return out
+
+
 def attachment_name(record: PaperRecord, key: str) -> str:
     """面试官用卷-客服总监-张三-D-20261201-ABC123.pdf (no candidate: no name part)."""
-    parts = [LABELS[key], record.role_title[:30], record.candidate[:20], record.id]
+    parts = [label(record, key), record.role_title[:30], record.candidate[:20], record.id]
     name = "-".join(UNSAFE_IN_NAME.sub("_", p.strip()) for p in parts if p.strip())
     return f"{name}.pdf"
 
@@ -156,21 +181,21 @@ def attachment_keys(with_sheet: bool) -> list[str]:
 
 def read_attachment(record: PaperRecord, key: str) -> bytes:
     """The PDF as recorded at build time, or a clear error."""
-    label = LABELS[key]
+    what = label(record, key)
     where = record.files.get(key)
     if not where:
-        raise ExamgenError(f"历史记录中没有这份试卷的{label}文件")
+        raise ExamgenError(f"历史记录中没有这份试卷的{what}文件")
     path = Path(where)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ExamgenError(f"找不到{label}文件 {path}（被移动或删除了？"
+        raise ExamgenError(f"找不到{what}文件 {path}（被移动或删除了？"
                            "请放回原处，或重新生成试卷）") from None
     except OSError as exc:
-        raise ExamgenError(f"无法读取{label}文件 {path}：{exc.strerror}") from None
+        raise ExamgenError(f"无法读取{what}文件 {path}：{exc.strerror}") from None
     expected = record.sha256.get(key)
     if expected and hashlib.sha256(data).hexdigest() != expected:
-        raise ExamgenError(f"{label}文件 {path} 在生成之后被改动过（校验值不符），"
+        raise ExamgenError(f"{what}文件 {path} 在生成之后被改动过（校验值不符），"
                            "为免发错，不发送；请重新生成试卷")
     return data
 
@@ -193,7 +218,8 @@ def compose(record: PaperRecord, to: list[str], sender: str, *,
     company = _header_text(record.company, "公司名称")
     day = chinese_date(_header_text(record.date, "日期"))
     keys = attachment_keys(with_sheet)
-    files = [(attachment_name(record, key), read_attachment(record, key)) for key in keys]
+    files = [(attachment_name(record, key), read_attachment(record, key))
+             for key in expand_keys(record, keys)]
 
     msg = EmailMessage()
     msg["Subject"] = f"【面试官用卷】{title} · {candidate} · {day} · 试卷 {paper_id}"
@@ -204,6 +230,10 @@ def compose(record: PaperRecord, to: list[str], sender: str, *,
     msg["X-Examgen-Paper"] = paper_id
 
     what = "面试官用卷（含参考答案、评分要点和评分表）"
+    if record.interviewers:
+        kind = "面试官手册" if record.mode == "oral" else "面试官用卷"
+        what = (f"{len(record.interviewers)} 位面试官（{'、'.join(record.interviewers)}）"
+                f"各自的{kind}和面试合议表")
     if with_sheet:
         what += "和应聘者的题目卷"
     lines = [

@@ -60,21 +60,12 @@ def paper_info(record: PaperRecord, banks: BankCache | None = None) -> PaperInfo
 def find_records(history: History, ids: Sequence[str]) -> list[PaperRecord]:
     """Papers by id; a round id (R-…) stands for all of its papers, in build order."""
     out: list[PaperRecord] = []
-    rounds: dict[str, list[PaperRecord]] | None = None
     for raw in ids:
         pid = raw.strip()
-        try:
-            records = [history.get(pid)]
-        except ExamgenError:
-            if rounds is None:
-                rounds = {}
-                for r in history.find():
-                    if r.round:
-                        rounds.setdefault(r.round, []).append(r)
-            records = rounds.get(pid, [])
-            if not records:
-                raise ExamgenError(f"历史记录中没有试卷或面试轮次 {pid}"
-                                   f"（历史记录：{history.path}）") from None
+        record = history.existing(pid) if pid else None  # a damaged record says so
+        records = [record] if record else history.find(round_id=pid) if pid else []
+        if not records:
+            raise ExamgenError(f"历史记录中没有试卷或面试轮次 {pid}（历史记录：{history.path}）")
         seen = {o.id for o in out}
         out += [r for r in records if r.id not in seen]
     return out

@@ -61,8 +61,8 @@ def anchor_levels(levels: tuple[tuple[int, str], ...]) -> list[tuple[int, str, b
         upper = [n for n in defined if n > level]
         if lower and upper:
             lo, hi = max(lower), min(upper)
-            out.append((level, f"介于 {lo} 级与 {hi} 级之间：已达到 {lo} 级的描述，"
-                               f"部分达到 {hi} 级的要求。", True))
+            out.append((level, f"介于 {lo} 级与 {hi} 级之间：好于 {lo} 级的描述，"
+                               f"但未完全达到 {hi} 级。", True))
     return out
 
 

@@ -9,6 +9,7 @@ cell stores nothing at all, so a typo never leaves half a row behind.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,10 +66,39 @@ def _shown(value: str | None) -> int | str:
 def template_bytes(rows: list[list], path: Path) -> bytes:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return xlsx_bytes(rows, title="评分录入")
+        return _with_choices(xlsx_bytes(rows, title="评分录入"), len(rows[0]), len(rows))
     if suffix == ".csv":
         return csv_bytes(rows)
     raise ExamgenError("评分表只能是 .xlsx 或 .csv 文件", path)
+
+
+def _with_choices(data: bytes, width: int, height: int) -> bytes:
+    """The workbook with drop-down lists (1–5 or 未评; the four recommendations) on the cells
+    HR types in, the header frozen and readable column widths, so typos are caught in Excel."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.active
+    sheet.freeze_panes = "E2"
+    last = get_column_letter(width)
+    if height > 1:
+        ratings = DataValidation(type="list", formula1=f'"1,2,3,4,5,{NOT_RATED}"',
+                                 allow_blank=True, showErrorMessage=True,
+                                 errorTitle="评分", error=f"请填 1–5 的整数或“{NOT_RATED}”")
+        ratings.add(f"E2:{get_column_letter(width - 1)}{height}")
+        labels = DataValidation(type="list", formula1=f'"{",".join(RECOMMENDATIONS)}"',
+                                allow_blank=True, showErrorMessage=True,
+                                errorTitle="推荐意见", error="请从列表中选择")
+        labels.add(f"{last}2:{last}{height}")
+        sheet.add_data_validation(ratings)
+        sheet.add_data_validation(labels)
+    for col, size in ((1, 12), (2, 22), (3, 10), (4, 12), (width, 12)):
+        sheet.column_dimensions[get_column_letter(col)].width = size
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 @dataclass

@@ -47,6 +47,7 @@ def stats(role: str | None, history_path: Path | None, as_json: bool) -> None:
                 papers.append(paper_info(record, banks))
             except ExamgenError as exc:
                 notes.append(f"跳过试卷 {record.id}：{exc}")
+        notes += history.skipped  # damaged records, left out
         result = statistics_of(papers, readings(history, [p.id for p in papers]),
                                tuple(notes))
     if as_json:

@@ -96,5 +96,5 @@ def build_report(history: History, ids: Sequence[str], out: Path, *, force: bool
     if html_path is not None:
         files[html_path] = render_report(scores, records,
                                           fonts.embedded_font_urls(html)).encode()
-    pdf.write_atomically(files, replace=force)
+    pdf.write_atomically(files, replace=force)  # no race past check_free either
     return BuiltReport(scores, tuple(records), pdf_path, html_path)
