@@ -140,3 +140,123 @@ def test_roles_json_counts_questions_per_dimension(runner, small_bank):
     assert role["title"] == "测试岗"
     assert role["mix"] == {"motivation": 1, "knowledge": 2, "situational": 2}
     assert role["questions"] == {"motivation": 6, "knowledge": 6, "situational": 6}
+
+
+# ---------------------------------------------------------------------------- choice items
+
+
+def choice(qid: str, **extra) -> dict:
+    data = {"id": qid, "type": "choice", "dimension": "knowledge", "difficulty": "easy",
+            "question": "受理投诉时，首先应该做什么？",
+            "options": ["立即提出赔偿", "确认客户的诉求", "转给主管", "解释公司规定"],
+            "answer": "B", "explanation": "先弄清诉求，后续处理才有依据。"}
+    data.update(extra)
+    return data
+
+
+def test_choice_item_loads_with_letters_and_defaults(tmp_path):
+    root = write_bank(tmp_path, [choice("c1"), choice("c2", answer=["C", "A"], partial=True,
+                                                      points=4, minutes=2)])
+    one, two = load_bank(root).questions
+    assert one.is_choice
+    assert one.type == "choice"
+    assert one.answer == "B"
+    assert one.answer_letters == ("B",)
+    assert (one.minutes, one.points) == (1, 1)  # a choice item's defaults
+    assert one.lettered_options()[1] == ("B", "确认客户的诉求")
+    assert one.explanation == "先弄清诉求，后续处理才有依据。"
+    assert two.answer == "AC"
+    assert two.partial
+    assert (two.minutes, two.points) == (2, 4)
+    texts = one.texts()
+    assert texts["options[3]"] == "解释公司规定"
+    assert texts["explanation"].startswith("先弄清诉求")
+
+
+def test_open_questions_are_still_the_default_and_keep_their_fingerprint():
+    from examgen.bank import Analysis, Question
+
+    q = Question(id="d-1", dimension="knowledge", difficulty="medium", minutes=5, points=10,
+                 question="什么是首次解决率？", answer="一次接触就解决的比例。",
+                 analysis=Analysis(("定义准确",), "能举例。", "考察知识。"),
+                 levels=((1, "不知道。"), (5, "讲清口径。")), tags=("FCR",))
+    assert q.type == "open"
+    assert not q.is_choice
+    assert q.answer_letters == ()
+    # the digest printed into the history before choice items and analysis parts existed
+    assert q.digest() == "b4dd57507d00353d"
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"answer": "E"}, "c1 answer: 答案 E 没有对应的选项（可选：A、B、C、D）"),
+    ({"answer": ["A", "A"]}, "c1 answer: 答案中有重复的字母"),
+    ({"answer": "AC"}, "c1 answer: 选择题的答案应为一个选项字母（如 B），多选题为字母列表"),
+    ({"answer": []}, "c1 answer: 选择题的答案应为一个选项字母"),
+    ({"options": ["甲", "乙", "甲"], "answer": "A"}, "c1 options[2]: 选项 C 与前面的选项重复"),
+    ({"options": ["唯一"], "answer": "A"}, "c1 options: 选项应为 2–8 个，实际为 1 个"),
+    ({"options": [f"选项{i}" for i in range(9)]}, "c1 options: 选项应为 2–8 个，实际为 9 个"),
+    ({"levels": {1: "差", 5: "好"}}, "c1 levels: 选择题不能有此字段"),
+    ({"probes": ["追问一？", "追问二？"]}, "c1 probes: 选择题不能有此字段"),
+    ({"partial": True}, "c1 partial: 只有多个答案的选择题才能按答对的比例给分"),
+    ({"partial": "yes", "answer": ["A", "B"]}, "c1 partial: 应为 true 或 false"),
+    ({"type": "essay"}, "c1 type: 未知题型 'essay'"),
+])
+def test_choice_item_errors_name_file_line_id_and_field(tmp_path, extra, message):
+    root = write_bank(tmp_path, [choice("c1", **extra)])
+    errors = errors_of(root)
+    assert any(message in e for e in errors), errors
+    assert all("tester.yaml:" in e for e in errors)
+
+
+def test_choice_fields_on_an_open_question_are_errors(tmp_path):
+    root = write_bank(tmp_path, [question("q1", options=["甲", "乙"], explanation="……")])
+    errors = errors_of(root)
+    assert any("q1 options: 只有选择题（type: choice）才有此字段" in e for e in errors)
+    assert any("q1 explanation: 只有选择题" in e for e in errors)
+
+
+def test_a_choice_item_needs_options_and_an_answer(tmp_path):
+    bare = {k: v for k, v in choice("c1").items() if k not in ("options", "answer")}
+    errors = errors_of(write_bank(tmp_path, [bare]))
+    assert any("c1 options: 缺少必填字段" in e for e in errors)
+    assert any("c1 answer: 缺少必填字段" in e for e in errors)
+
+
+# ---------------------------------------------------------------------------- analysis parts
+
+
+PARTS = [{"title": "价值理解", "scoring_points": ["说清客服创造的价值"], "expectations": "有实例。",
+          "purpose": "看对岗位的认识。"},
+         {"title": "语言与表达", "scoring_points": ["条理清楚", "用词得体"]}]
+
+
+def test_analysis_parts_load_in_order_with_their_own_fields(tmp_path):
+    root = write_bank(tmp_path, [question("q1", analysis={"parts": PARTS})])
+    [q] = load_bank(root).questions
+    first, second = q.analysis.parts
+    assert (first.title, first.scoring_points, first.expectations, first.purpose) == (
+        "价值理解", ("说清客服创造的价值",), "有实例。", "看对岗位的认识。")
+    assert (second.title, second.scoring_points, second.expectations) == (
+        "语言与表达", ("条理清楚", "用词得体"), "")
+    assert q.analysis.scoring_points == ()
+    assert q.analysis.expectations == ""
+    assert q.texts()["analysis.parts[1].scoring_points[1]"] == "用词得体"
+    assert q.texts()["analysis.parts[0].title"] == "价值理解"
+
+
+@pytest.mark.parametrize(("analysis", "message"), [
+    ({"parts": PARTS, "purpose": "总体"}, "q1 analysis.purpose: 分部分评分时"),
+    ({"parts": []}, "q1 analysis.parts: 应为各部分的列表"),
+    ({"parts": "价值理解"}, "q1 analysis.parts: 应为各部分的列表"),
+    ({"parts": [{"scoring_points": ["甲"]}]}, "q1 analysis.parts[0].title: 应为非空文本"),
+    ({"parts": [{"title": "价值理解"}]},
+     "q1 analysis.parts[0]: 此部分没有评分要点、期望或考察目的"),
+    ({"parts": [{"title": "甲", "purpose": "一"}, {"title": "甲", "purpose": "二"}]},
+     "q1 analysis.parts[1].title: 部分标题「甲」重复"),
+    ({"parts": [{"title": "甲", "purpose": "一", "score": 5}]},
+     "q1 analysis.parts[0].score: 未知字段"),
+    ({"parts": ["甲"]}, "q1 analysis.parts[0]: 应为包含 title"),
+])
+def test_analysis_parts_are_validated_strictly(tmp_path, analysis, message):
+    errors = errors_of(write_bank(tmp_path, [question("q1", analysis=analysis)]))
+    assert any(message in e for e in errors), errors

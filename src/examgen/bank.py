@@ -12,6 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from . import limits
+from .bankanalysis import (  # noqa: F401 (Analysis, AnalysisPart: part of the model)
+    Analysis,
+    AnalysisPart,
+    analysis_texts,
+    parse_analysis,
+)
 from .bankyaml import _display, _Mapping, read_bytes, read_yaml  # read_yaml: also public here
 from .errors import BankErrors, ExamgenError
 
@@ -31,7 +37,6 @@ CHOICE_REQUIRED = ("id", "dimension", "difficulty", "question", "options", "answ
 CHOICE_MINUTES, CHOICE_POINTS = 1, 2  # defaults for a choice item
 LETTERS = "ABCDEFGH"  # options are printed A, B, C, …; 2–8 of them
 WRITTEN_FIELDS = ("choice", "open")
-ANALYSIS_FIELDS = {"scoring_points", "expectations", "purpose"}
 LEVELS = (1, 2, 3, 4, 5)
 
 
@@ -50,13 +55,6 @@ class WrittenMix:
 
     choice: int
     open: int
-
-
-@dataclass(frozen=True)
-class Analysis:
-    scoring_points: tuple[str, ...] = ()
-    expectations: str = ""
-    purpose: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,16 +106,15 @@ class Question:
                 data.pop(name)
         if data["type"] == "open":
             data.pop("type")
+        if not data["analysis"]["parts"]:
+            data["analysis"].pop("parts")
         blob = json.dumps(data, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def texts(self) -> dict[str, str]:
         """Every printed text of the question, by field name (for the font check)."""
         out = {"question": self.question, "answer": self.answer,
-               "analysis.expectations": self.analysis.expectations,
-               "analysis.purpose": self.analysis.purpose}
-        for i, point in enumerate(self.analysis.scoring_points):
-            out[f"analysis.scoring_points[{i}]"] = point
+               **analysis_texts(self.analysis)}
         for level, text in self.levels:
             out[f"levels.{level}"] = text
         for i, probe in enumerate(self.probes):
@@ -394,28 +391,7 @@ def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...
         from .choice import parse_choice
 
         return parse_choice(check, item, qid, line, dimension, difficulty, file_roles, roles)
-    analysis = Analysis()
-    raw_analysis = item.get("analysis")
-    if raw_analysis is not None:
-        if not isinstance(raw_analysis, dict):
-            check.error("应为包含 scoring_points、expectations、purpose 的映射",
-                        at("analysis"), qid, "analysis")
-        else:
-            check.duplicates(raw_analysis, qid)
-            for key in raw_analysis:
-                if key not in ANALYSIS_FIELDS:
-                    check.error("未知字段（可用：scoring_points、expectations、purpose）",
-                                _line(raw_analysis, key), qid, f"analysis.{key}")
-            sub = raw_analysis
-            analysis = Analysis(
-                scoring_points=check.text_list(sub.get("scoring_points", []),
-                                               _line(sub, "scoring_points"), qid,
-                                               "analysis.scoring_points"),
-                expectations=check.text(sub.get("expectations"), _line(sub, "expectations"),
-                                        qid, "analysis.expectations", allow_empty=True),
-                purpose=check.text(sub.get("purpose"), _line(sub, "purpose"), qid,
-                                   "analysis.purpose", allow_empty=True),
-            )
+    analysis = parse_analysis(check, item.get("analysis"), at("analysis"), qid)
     levels: list[tuple[int, str]] = []
     raw_levels = item.get("levels")
     if raw_levels is not None:

@@ -29,10 +29,14 @@ def import_(file: Path, role: str, output: Path, dimension: str | None, simplifi
     """导入已有的题库文档（.txt、.md、.docx、文字版 .pdf），生成可以出卷的题目文件。
 
     \b
+    认识四种常见写法：连成一段的「1.…答案:…」、分行的「第一题 … 答案: … 解析:」、
+    带 A/B/C/D 选项的选择题（笔试题，如「一、单选题(共15题,每题2分)」）、
+    以及只有问题和回答思路的文章（没有「答案」二字）。
     会自动去掉网站的页码、下载提示、版权声明和页脚，以及字后面的拼音（如 業(yè)）。
     按文档中的大标题（如「一、专业知识与技能」）分维度；文档没有分维度时，
     按题目中的关键词推断，或用 --dimension 指定。
-    导入的题目为中等难度、答题时间 5 分钟、分值 10 分，可在生成的文件中修改。
+    导入的问答题为中等难度、答题时间 5 分钟、分值 10 分；选择题 1 分钟，
+    分值取自大题说明。都可在生成的文件中修改。
     结束时列出缺少答案、被截断、有乱码的题目，并给出出卷命令。
 
     \b
@@ -47,7 +51,9 @@ def import_(file: Path, role: str, output: Path, dimension: str | None, simplifi
         emit_json(data)
         return
     echo = click.echo
-    echo(f"已导入 {data['questions']} 道题（文档形式 {report.shape}）：{file} → {output}")
+    choice = len(data["choice_items"])
+    kinds = f"，其中选择题 {choice} 道" if choice else ""
+    echo(f"已导入 {data['questions']} 道题（文档形式 {report.shape}{kinds}）：{file} → {output}")
     for dim, count in data["per_dimension"].items():
         echo(f"    {report.dimensions[dim]}（{dim}）：{count} 题")
     if report.announced is not None:
@@ -61,6 +67,9 @@ def import_(file: Path, role: str, output: Path, dimension: str | None, simplifi
         echo(f"缺少参考答案：{'、'.join(data['missing_answers'])}")
     if data["truncated"]:
         echo(f"原文在此截断（残缺内容见文件中的注释）：{'、'.join(data['truncated'])}")
+    if data["commented_out"]:
+        echo("以下选择题没有可用的答案，已作为注释留在文件中，补上答案并去掉注释后才能使用："
+             f"{'、'.join(data['commented_out'])}")
     if data["garbled"]:
         echo(f"有乱码，请对照原文修改：{'、'.join(data['garbled'])}")
     if data["unprintable"]:
@@ -74,7 +83,10 @@ def import_(file: Path, role: str, output: Path, dimension: str | None, simplifi
              "可按需修改。")
     for line in data["notes"]:
         echo(f"提示：{line}")
-    echo("难度、答题时间、分值为默认值（中等、5 分钟、10 分），可在文件中修改。")
+    if choice:
+        echo("难度为默认值（中等）；选择题 1 分钟，分值取自大题说明，可在文件中修改。")
+    if choice < data["questions"]:
+        echo("难度、答题时间、分值为默认值（中等、5 分钟、10 分），可在文件中修改。")
     if data["next"]:
         first = "改好上面列出的乱码或无法显示的字符后，" if data["unprintable"] else ""
         echo(f"下一步{first}出卷：{data['next']}")

@@ -2,10 +2,14 @@
 
 The pipeline, one module per step (see /work/shared/import-formats.md and the README):
 
-    read → clean → detect → shape_a / shape_b → dimensions (place) → write / roles → report
+    read → clean → detect → shape_a / shape_b / shape_c / shape_d → dimensions (place)
+         → write / roles → report
 
 * A, "run-on preview": sections `一、维度` with questions `1.…答案:…` on one long line;
-* B, "line-based with analysis": `第一题` / `问题1` / `1、` headings, `答案:` and `解析:` lines.
+* B, "line-based with analysis": `第一题` / `问题1` / `1、` headings, `答案:` and `解析:` lines
+  (an analysis in parts, `价值理解部分:` …, becomes `analysis.parts`: see `analysis`);
+* C, "choice items": `一、单选题(共15题,每题2分)`, `1.题干:…`, options `A.…`, `答案:B`;
+* D, "article": section headings, bare question lines with guidance below, no 答案 labels.
 
 `pipeline.import_document` ties the steps together and writes all or nothing.
 """

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .markers import ANALYSIS, PARTS
-from .model import Analysis
+from .markers import ANALYSIS, PART_HEADING, PART_NAME, PARTS
+from .model import Analysis, Part
 
 
 def structure_list(answer: str) -> str:
@@ -45,7 +45,43 @@ def split_analysis(text: str) -> tuple[str, Analysis]:
 
 def parse_analysis(text: str) -> Analysis:
     """`评分点:… 期望:… 考察目的:…` → the bank's analysis fields; free text before the
-    first part counts as expectations."""
+    first field counts as expectations. With part headings (`价值理解部分:`, `第一部分`,
+    `语言与表达:` before a field) each part gets its own fields."""
+    heads = part_headings(text)
+    if not heads:
+        return _fields(text)
+    parts = []
+    free = text[:heads[0][0]].strip()
+    if free:
+        parts.append(Part("总体", expectations=free))
+    for i, (_, end, title) in enumerate(heads):
+        stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
+        flat = _fields(text[end:stop])
+        parts.append(Part(title, flat.scoring_points, flat.expectations, flat.purpose))
+    return Analysis(parts=parts)
+
+
+def part_headings(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, title) of each part heading, the title without `部分` and colon."""
+    found = {m.start("head"): m for pattern in (PART_HEADING, PART_NAME)
+             for m in pattern.finditer(text)}
+    return [(m.start("head"), m.end(), part_title(m.group("head")))
+            for _, m in sorted(found.items())]
+
+
+def part_title(heading: str) -> str:
+    """`价值理解部分` → `价值理解`; `第二部分：语言表达` → `语言表达`; `第一部分` stays (an ordinal
+    alone is all the title there is)."""
+    heading = re.sub(r"\s+", "", heading).rstrip(":：")
+    named = re.match(r"^第[^部]{1,3}部分[:：、](.+)$", heading)
+    if named:
+        return named.group(1)
+    if re.fullmatch(r"第[^部]{1,3}部分", heading):
+        return heading
+    return re.sub(r"部分$", "", heading) or heading
+
+
+def _fields(text: str) -> Analysis:
     found = sorted((m.start(), m.end(), name) for name, pattern in PARTS.items()
                    for m in pattern.finditer(text))
     parts: dict[str, list[str]] = {name: [] for name in PARTS}

@@ -1,4 +1,5 @@
-"""Step 3, detect: which shape a cleaned document has."""
+"""Step 3, detect: which shape a cleaned document has: C (lettered options) first, then A
+(run-on) or B (line-based), then D (an article: no answer labels at all)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from .markers import (
     QUESTION_LINE,
     SECTION_INLINE,
 )
+from .shape_c import looks_like_choice
+from .shape_d import looks_like_article
 
 
 def detect_shape(text: str) -> str | None:
@@ -21,6 +24,8 @@ def detect_shape(text: str) -> str | None:
 
 
 def shape_of(lines: list[str]) -> str | None:
+    if looks_like_choice(lines):
+        return "C"
     inline = line_answers = headings = 0
     for line in lines:
         if ANSWER_LINE.match(line) or ANALYSIS_LINE.match(line):
@@ -38,4 +43,6 @@ def shape_of(lines: list[str]) -> str | None:
         return "A"
     if line_answers and headings:
         return "B"
+    if not inline and not line_answers and looks_like_article(lines):
+        return "D"
     return None

@@ -6,14 +6,17 @@ from __future__ import annotations
 import re
 
 from ..errors import ExamgenError
+from . import shape_c, shape_d
 from .clean import DAMAGED, clean_text, strip_site
 from .damage import is_garbled
 from .detect import shape_of
 from .markers import ANNOUNCED, PAGE_TITLE
-from .model import Analysis, ImportResult, RawQuestion
+from .model import Analysis, ImportResult, Part, RawQuestion
 from .script import script_re, to_simplified
 from .shape_a import parse_a
 from .shape_b import parse_b, unwrap
+from .shape_c import Section, parse_c
+from .shape_d import parse_d
 
 
 def parse(text: str, *, wrapped: bool = False, simplified: bool = False) -> ImportResult:
@@ -27,10 +30,17 @@ def parse(text: str, *, wrapped: bool = False, simplified: bool = False) -> Impo
     lines = strip_site(raw_lines)
     shape = shape_of(lines)
     if shape is None:
-        raise ExamgenError("无法识别题库格式：没有找到「1.…答案:」或「第一题 … 答案:」这样的题目")
+        raise ExamgenError("无法识别题库格式：没有找到「1.…答案:」「第一题 … 答案:」、"
+                           "带 A/B/C 选项的选择题或「问题 + 回答思路」这样的题目")
     title = _title(raw_lines)
+    sections: list[Section] = []
     if shape == "A":
         questions, preamble = parse_a(lines)
+    elif shape == "C":
+        document = parse_c(unwrap(lines, shape_c.stands_alone) if wrapped else lines)
+        questions, preamble, sections = document.questions, document.preamble, document.sections
+    elif shape == "D":
+        questions, preamble = parse_d(unwrap(lines, shape_d.stands_alone) if wrapped else lines)
     else:
         questions, preamble = parse_b(unwrap(lines) if wrapped else lines)
     for q in questions:
@@ -38,10 +48,14 @@ def parse(text: str, *, wrapped: bool = False, simplified: bool = False) -> Impo
     questions = [q for q in questions if q.question]
     if not questions:
         raise ExamgenError("没有找到任何题目（找到了题号，但没有题目文字）")
-    announced = ANNOUNCED.search(preamble)
+    announced_counts = [s.announced for s in sections if s.announced is not None]
+    found = ANNOUNCED.search(preamble)
+    announced = (sum(announced_counts) if announced_counts
+                 else int(found.group(1)) if found else None)
+    notes = [f"{s.name}：文档声明 {s.announced} 题，找到 {s.found} 题" for s in sections
+             if s.announced is not None and s.announced != s.found]
     return ImportResult(shape=shape, title=title or _title_from_preamble(preamble),
-                        announced=int(announced.group(1)) if announced else None,
-                        questions=questions)
+                        announced=announced, questions=questions, notes=notes)
 
 
 def _title(raw_lines: list[str]) -> str:
@@ -55,6 +69,8 @@ def _title(raw_lines: list[str]) -> str:
 
 def _title_from_preamble(preamble: str) -> str:
     for line in preamble.split("\n"):
+        if line.rstrip().endswith((":", "：")):  # an introduction, not a title
+            continue
         if re.search(r"[\u3400-\u9fff]", line) and script_re(r"面试|题库|试题|笔试").search(line):
             return line.strip()
     return ""
@@ -62,8 +78,8 @@ def _title_from_preamble(preamble: str) -> str:
 
 def _finish(q: RawQuestion) -> None:
     """Mark encoding damage, drop the damage marks, tidy every text."""
-    texts = [q.question, q.answer, q.partial, q.analysis.expectations, q.analysis.purpose,
-             *q.analysis.scoring_points]
+    texts = [q.question, q.answer, q.partial, q.explanation, *q.options,
+             *q.analysis.texts()]
     q.garbled = q.garbled or any(is_garbled(t) for t in texts)
 
     def tidy(value: str) -> str:
@@ -71,6 +87,13 @@ def _finish(q: RawQuestion) -> None:
         lines = [re.sub(r"[ \t]+", " ", line).strip() for line in value.split("\n")]
         return "\n".join(line for line in lines if line)
 
+    def tidy_fields(a: Analysis | Part) -> tuple[list[str], str, str]:
+        return ([p for p in (tidy(s) for s in a.scoring_points) if p], tidy(a.expectations),
+                tidy(a.purpose))
+
     q.question, q.answer, q.partial = tidy(q.question), tidy(q.answer), tidy(q.partial)
-    q.analysis = Analysis([p for p in (tidy(s) for s in q.analysis.scoring_points) if p],
-                          tidy(q.analysis.expectations), tidy(q.analysis.purpose))
+    q.explanation = tidy(q.explanation)
+    q.options = [tidy(option) for option in q.options]
+    parts = [Part(tidy(p.title), *tidy_fields(p)) for p in q.analysis.parts]
+    q.analysis = Analysis(*tidy_fields(q.analysis),
+                          parts=[p for p in parts if p.title and not p.is_empty()])

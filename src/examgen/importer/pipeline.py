@@ -17,7 +17,7 @@ from .parsing import parse
 from .read import display_name, read_document
 from .report import ImportReport
 from .roles import plan_roles, role_title
-from .write import bank_file_text, question_data
+from .write import bank_file_text, question_data, written
 
 
 def _other_ids(bank_dir: Path, output: Path) -> set[str]:
@@ -76,13 +76,16 @@ def import_document(source: Path, role: str, output: Path, *, dimension: str | N
     default_text = (default_bank_dir() / ROLES_FILE).read_text(encoding="utf-8")
     dimensions = _bank_dimensions(bank_dir, default_text)
     placed, new_dims = place(result, role, dimensions, dimension, _other_ids(bank_dir, output))
+    if not any(written(p) for p in placed):
+        raise ExamgenError("找到的选择题都没有可用的答案（原文在答案之前被截断，或答案没有对应的"
+                           "选项），未写入任何文件", display_name(source))
     all_dims = {**dimensions, **new_dims}
     mix = [d for d in all_dims if any(p.dimension == d for p in placed)]
     title = role_title(result.title, role)
     roles_plan = plan_roles(bank_dir, role, title, mix, new_dims, default_text)
     content = bank_file_text(placed, role, all_dims, source.name, result.shape)
     _dry_run(roles_plan.text or (bank_dir / ROLES_FILE).read_text(encoding="utf-8-sig"),
-             content, output.name, role, len(placed))
+             content, output.name, role, sum(written(p) for p in placed))
     files = {output: content.encode("utf-8")}
     if roles_plan.text is not None:
         files[bank_dir / ROLES_FILE] = roles_plan.text.encode("utf-8")
@@ -92,7 +95,7 @@ def import_document(source: Path, role: str, output: Path, *, dimension: str | N
     unprintable = [{"id": u.where, "field": u.field,
                     "chars": [f"U+{ord(c):04X}" for c in u.chars]}
                    for u in find_unprintable(texts)]
-    notes = []
+    notes = list(result.notes)
     if dimension is not None and not any(p.how == "option" for p in placed):
         notes.append("文档已给出每道题的维度，--dimension 未使用")
     return ImportReport(file=str(source), output=str(output), bank=str(bank_dir),
@@ -102,13 +105,19 @@ def import_document(source: Path, role: str, output: Path, *, dimension: str | N
                         next_command=_next_command(bank_dir, role), notes=notes)
 
 
-def _texts(data: dict[str, Any]) -> dict[str, str]:
-    out = {"question": data["question"], "answer": data["answer"]}
-    for key, value in data.get("analysis", {}).items():
-        if isinstance(value, list):
-            out.update({f"analysis.{key}[{i}]": v for i, v in enumerate(value)})
-        else:
-            out[f"analysis.{key}"] = value
+def _texts(data: Any, name: str = "") -> dict[str, str]:
+    """Every text of a question as the bank names its fields (`options[2]`,
+    `analysis.parts[0].title`), for the font check."""
+    if isinstance(data, str):
+        return {name: data}
+    out: dict[str, str] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in ("id", "type", "dimension", "difficulty"):
+                out.update(_texts(value, f"{name}.{key}" if name else key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            out.update(_texts(value, f"{name}[{i}]"))
     return out
 
 

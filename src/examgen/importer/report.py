@@ -8,6 +8,7 @@ from typing import Any
 
 from .model import Placed
 from .roles import RolesPlan
+from .write import written
 
 
 @dataclass
@@ -39,7 +40,9 @@ class ImportReport:
             "shape": self.shape,
             "questions": len(self.placed),
             "per_dimension": self.per_dimension(),
-            "missing_answers": self.ids(lambda p: not p.raw.answer.strip()),
+            "choice_items": self.ids(lambda p: p.raw.is_choice),
+            "missing_answers": self.ids(lambda p: p.raw.unanswered),
+            "commented_out": self.ids(lambda p: not written(p)),
             "truncated": self.ids(lambda p: p.raw.truncated),
             "inferred": self.ids(lambda p: p.how == "inferred"),
             "announced": self.announced,

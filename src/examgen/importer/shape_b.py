@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .analysis import parse_analysis
 from .markers import (
     ANALYSIS_LINE,
@@ -18,13 +20,17 @@ from .numbering import Cand, number_chain
 from .script import ends_sentence, join_text
 
 
-def unwrap(lines: list[str]) -> list[str]:
+def unwrap(lines: list[str], also: Callable[[str], object] | None = None) -> list[str]:
     """Join PDF layout lines back into paragraphs: a line continues the one before unless
-    that one ends a sentence or either is a heading, a marker or a list item."""
+    that one ends a sentence or either is a heading, a marker or a list item (or, for the
+    other line-based shapes, what `also` says stands alone: an option, a lone `-`)."""
+
+    def alone(line: str) -> bool:
+        return _structural(line) or bool(also and also(line))
+
     out: list[str] = []
     for line in lines:
-        if out and not ends_sentence(out[-1]) and not _structural(out[-1]) \
-                and not _structural(line):
+        if out and not ends_sentence(out[-1]) and not alone(out[-1]) and not alone(line):
             out[-1] = join_text(out[-1], line)
         else:
             out.append(line)
