@@ -107,6 +107,8 @@ def test_open_questions_keep_their_fingerprint(shipped_bank):
             data.pop(name)
         if not data["probes"]:
             data.pop("probes")
+        if not data["analysis"]["parts"]:
+            data["analysis"].pop("parts")
         blob = json.dumps(data, ensure_ascii=False, sort_keys=True)
         assert q.digest() == hashlib.sha256(blob.encode()).hexdigest()[:16], q.id
 

@@ -131,26 +131,30 @@ def _dry_run(roles_text: str, content: str, name: str, role: str, count: int) ->
             bank = load_bank(root)
         except BankErrors as exc:
             raise ExamgenError(f"导入结果未通过检查（请报告此问题）：{exc.errors[0]}") from None
-        if len(bank.for_role(role)) != count:
+        if len(bank.for_role(role, None)) != count:
             raise ExamgenError("导入结果未通过检查（请报告此问题）：题目数量不符")
 
 
 def _next_command(bank_dir: Path, role: str) -> str | None:
-    """The build command that works on the bank as it now is (None if it does not load)."""
-    from ..sampling import sample
+    """The build command that works on the bank as it now is (None if it does not load):
+    open questions by count, and choice items (a written test) when the bank has them."""
+    from ..sampling import choose
 
     try:
         bank = load_bank(bank_dir)
-        pool = bank.for_role(role)
-        if role not in bank.roles or not pool:
+        if role not in bank.roles:
             return None
-        count = min(20, len(pool))
+        count = min(20, len(bank.for_role(role)))
+        choice = min(20, len(bank.for_role(role, "choice")))
+        if not count and not choice:
+            return None
         try:
-            sample(bank, role, count, 0)
+            choose(bank, role, 0, count=count, choice=choice)
             extra = ""
         except ExamgenError:
             extra = " --allow-shortfall"
     except ExamgenError:
         return None
+    items = f"--choice {choice} --count {count}" if choice else f"--count {count}"
     return (f"examgen build --role {shlex.quote(role)} --bank {shlex.quote(str(bank_dir))} "
-            f"--count {count}{extra}")
+            f"{items}{extra}")
