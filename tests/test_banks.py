@@ -60,3 +60,23 @@ def test_situational_questions_describe_a_concrete_case_with_numbers(shipped_ban
     for q in shipped_bank.for_role(role):
         if q.dimension == "situational":
             assert re.search(r"\d", q.question), f"{q.id} has no figures"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_open_question_has_two_or_three_probes_addressed_with_nin(shipped_bank, role):
+    for q in shipped_bank.for_role(role):
+        assert 2 <= len(q.probes) <= 3, q.id
+        for probe in q.probes:
+            assert probe.endswith("？"), f"{q.id}: {probe}"
+        assert "你" not in q.question, f"{q.id} addresses the candidate as 你"
+
+
+@pytest.mark.parametrize(("role", "group"), [
+    ("director", "ai-bots"), ("subscription-manager", "cancellation-ethics"),
+    ("subscription-manager", "chargebacks"), ("after-sales-manager", "product-safety")])
+def test_repeated_themes_are_grouped_so_one_lands_on_a_paper(shipped_bank, role, group):
+    members = [q for q in shipped_bank.for_role(role) if q.group == group]
+    assert len(members) >= 2
+    for seed in range(20):
+        chosen = sample(shipped_bank, role, 20, seed).questions
+        assert sum(q.group == group for q in chosen) <= 1
