@@ -19,7 +19,9 @@ CANDIDATES = ("张三", "李四", "王喆堃")
 
 
 def build_round(root: Path) -> dict:
-    bank = write_bank(root / "bank", balanced_questions())
+    # One question per dimension and level: three papers of five must share some (the
+    # standardized scores compare papers on the questions they share).
+    bank = write_bank(root / "bank", balanced_questions(per_level=1))
     people = root / "candidates.csv"
     people.write_text("姓名\n" + "\n".join(CANDIDATES) + "\n", encoding="utf-8")
     history = root / "history.sqlite3"

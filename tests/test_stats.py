@@ -97,8 +97,9 @@ def test_stats_command_json_over_the_history(scoring_round, tmp_path, runner):
     assert data["papers"] == 1
     first = data["questions"][0]
     assert set(first) >= {"id", "asked", "rated", "mean", "sd", "item_rest"}
+    holding = sum(zhang.questions[0] in r.questions for r in rnd["records"].values())
     assert (first["id"], first["asked"], first["rated"], first["mean"]) == (
-        zhang.questions[0], 2, 1, 4.5)  # 王喆堃's paper holds it too, unrated
+        zhang.questions[0], holding, 1, 4.5)  # asked on every paper holding it, rated once
     assert first["item_rest"] is None
     assert "item_rest" in first["notes"]
     assert {d["id"] for d in data["dimensions"]} == {"motivation", "knowledge", "situational"}
