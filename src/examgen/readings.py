@@ -118,31 +118,27 @@ def add_review(history: History, items: list[ReviewItem]) -> None:
                         i.image, _now()))
 
 
-def readings(history: History, papers: list[str] | None = None) -> list[Reading]:
-    """Stored readings (of the given papers, or all), in paper, interviewer, question order."""
-    sql = f"SELECT {_COLUMNS} FROM readings"
-    args: list[str] = []
+def _select(history: History, columns: str, table: str, papers: list[str] | None,
+            order: str) -> list[tuple]:
+    """Rows of one table, of the given papers or all."""
+    sql, args = f"SELECT {columns} FROM {table}", list(papers or [])
     if papers is not None:
         sql += f" WHERE paper_id IN ({','.join('?' * len(papers))})"
-        args = list(papers)
-    rows = history._db.execute(sql + " ORDER BY paper_id, interviewer,"
-                               " CAST(question AS INTEGER), question", args)
+    return history._db.execute(f"{sql} ORDER BY {order}", args).fetchall()
+
+
+def readings(history: History, papers: list[str] | None = None) -> list[Reading]:
+    """Stored readings (of the given papers, or all), in paper, interviewer, question order."""
+    rows = _select(history, _COLUMNS, "readings", papers,
+                   "paper_id, interviewer, CAST(question AS INTEGER), question")
     return [_reading(row) for row in rows]
 
 
 def conflicts(history: History, papers: list[str] | None = None) -> list[Reading]:
-    sql = f"SELECT {_COLUMNS} FROM conflicts"
-    args: list[str] = []
-    if papers is not None:
-        sql += f" WHERE paper_id IN ({','.join('?' * len(papers))})"
-        args = list(papers)
-    return [_reading(row) for row in history._db.execute(sql + " ORDER BY rowid", args)]
+    return [_reading(row) for row in _select(history, _COLUMNS, "conflicts", papers, "rowid")]
 
 
 def review_items(history: History, papers: list[str] | None = None) -> list[ReviewItem]:
-    sql = "SELECT paper_id, interviewer, question, reason, file, page, image FROM review"
-    args: list[str] = []
-    if papers is not None:
-        sql += f" WHERE paper_id IN ({','.join('?' * len(papers))})"
-        args = list(papers)
-    return [ReviewItem(*row) for row in history._db.execute(sql + " ORDER BY rowid", args)]
+    rows = _select(history, "paper_id, interviewer, question, reason, file, page, image",
+                   "review", papers, "rowid")
+    return [ReviewItem(*row) for row in rows]
