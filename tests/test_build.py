@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from examgen.cli import main
 from examgen.resources import default_bank_dir
@@ -283,3 +284,36 @@ def test_two_builds_with_one_seed_are_byte_identical_on_either_subsetting_path(
         outputs.append({p.name: p.read_bytes() for p in sorted(out.glob("*-*.*"))})
     assert len(outputs[0]) == 6  # sheet, key, rating sheet, each with its kept HTML
     assert outputs[0] == outputs[1]
+
+
+def test_a_rounds_rating_sheets_are_the_last_page_of_each_key_written_apart(
+        runner, tmp_path, monkeypatch):
+    """In a round the rating sheet is not laid out a second time: the key's last page (its
+    rating sheet) is also written as PAPER-ID-rating-1.pdf, under the sheet's own title."""
+    import examgen.pdf
+
+    laid_out: list[examgen.pdf.Job] = []
+    real = examgen.pdf.job_to_pdfs
+    monkeypatch.setattr(examgen.pdf, "job_to_pdfs", lambda job: laid_out.append(job) or real(job))
+    monkeypatch.setattr(examgen.pdf.Renderer, "__init__", _in_process)
+    people = tmp_path / "people.csv"
+    people.write_text("姓名\n张三\n李四\n", encoding="utf-8")
+    result = build(runner, tmp_path / "out", "--role", "director", "--count", "5", "--seed", "3",
+                   "--candidates", str(people), "--date", "2026-12-01", "--json",
+                   "--history", str(tmp_path / "history.sqlite3"))
+    assert result.exit_code == 0, result.output
+    papers = json.loads(result.stdout)["papers"]
+    assert len(laid_out) == 2 * 2  # a sheet and a key a paper
+    assert sorted(len(job.tails) for job in laid_out) == [0, 0, 1, 1]
+    for paper in papers:
+        key, sheet = Path(paper["files"]["answer_key"]), Path(paper["files"]["rating_sheets"]["1"])
+        (rating_page,) = page_texts(sheet)
+        assert page_texts(key)[-1] == rating_page
+        assert f"试卷编号 {paper['id']}" in rating_page and "评分卡" in rating_page
+        assert PdfReader(sheet).metadata.title == f"客服总监 评分卡 {paper['id']} 面试官 1"
+
+
+def _in_process(self, workers=None):
+    """A renderer that lays out in this process (so the test sees every layout) but plans
+    for two workers, as on the machines examgen runs on."""
+    self.workers, self._pool, self._tmpdir = 2, None, None

@@ -73,3 +73,21 @@ def test_every_unified_ideograph_of_the_bmp_and_extension_a():
 
 def test_supplementary_plane_characters_of_the_general_standard_table():
     assert fonts.missing_characters("𫖯𬭚𬌗𬊈𬍛𫰛𬀩𬇹𬣙𬱖𫚉𬶍") == []
+
+
+def test_the_characters_papers_print_most_have_the_lowest_glyph_ids():
+    """scripts/build_fonts.py orders the glyphs: Latin and punctuation, the characters of
+    the bundled banks and templates, then GB 2312; WeasyPrint's subsets are cut at the
+    highest glyph id a document uses, so this keeps them (and their layout) small."""
+    from examgen.resources import default_bank_dir
+
+    level1 = charset("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))
+    banks = {ch for path in default_bank_dir().glob("*.yaml")
+             for ch in path.read_text(encoding="utf-8") if ord(ch) > 0x7F}
+    for path in fonts.font_paths().values():
+        font = TTFont(str(path), lazy=True)
+        cmap = font.getBestCmap()
+        ids = {ch: font.getGlyphID(cmap[ord(ch)]) for ch in level1 | banks if ord(ch) in cmap}
+        assert max(ids[ch] for ch in banks if ch in ids) < 2500, path.name
+        assert max(ids[ch] for ch in level1) < 4500, path.name
+        assert len(font.getGlyphOrder()) > 30000  # and every other glyph is still there

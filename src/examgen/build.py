@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from .history import History, PaperRecord
 from .paper import Paper, make_paper
 from .render import Kind, kind_label, render_html
 from .sampling import choose
+from .sheets import rating_pages
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,11 @@ class Document:
     path: Path
     label: str  # what the output calls it (Chinese)
     context: dict[str, Any] = field(default_factory=dict)
+    # A document that is the last `pages` pages of another (a rating sheet, which ends its
+    # interviewer's key or booklet) is not laid out again: those pages are written apart.
+    tail_of: str = ""
+    pages: int = 0
+    title: str = ""
 
 
 # Makers of a paper's documents, in output order: (paper, folder) → documents. Another
@@ -93,7 +99,10 @@ def _ratings(paper: Paper, out: Path) -> list[Document]:
     label = kind_label(paper, "rating")
     return [Document(f"rating_{n}", "rating", out / f"{paper.id}-rating-{n}.pdf",
                      f"{label}（{name}）" if name else label,
-                     {"interviewer": n, "interviewer_name": name})
+                     {"interviewer": n, "interviewer_name": name},
+                     tail_of="answer_key" if n == 1 else f"answer_key_{n}",
+                     pages=len(rating_pages(paper, n)),
+                     title=f"{paper.role.title} 评分卡 {paper.id} 面试官 {n}")
             for n, name in enumerate(names, start=1)]
 
 
@@ -135,7 +144,7 @@ def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = 
 
     `out` is one folder for all papers or one per paper. Pass a `renderer` started early
     (its workers warm up while the bank loads) or let this call start one. `on_done` is
-    called once per document (see `paper_documents`).
+    called once per document laid out (a tail of another, see `Document`, is not).
     """
     if renderer is None:
         with pdf.Renderer() as own:
@@ -146,18 +155,30 @@ def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = 
     for paper in papers:
         fonts.check_printable(printed_texts(paper))
     urls = pdf.font_urls()
-    htmls = [[render_html(p, doc.kind, urls, **doc.context) for doc in docs]
-             for p, docs in zip(papers, plans, strict=True)]
-    results = iter(renderer.render([h for paper_htmls in htmls for h in paper_htmls], on_done))
+    plan_layouts = layouts(plans, renderer.workers)
+    htmls: list[list[str]] = []
+
+    def jobs() -> Iterator[pdf.Job]:
+        """Each paper's HTML as the workers take the previous paper's (a round's HTML
+        takes the parent a second or more)."""
+        for paper, laid_out in zip(papers, plan_layouts, strict=True):
+            htmls.append([render_html(paper, doc.kind, urls, **doc.context)
+                          for doc, _ in laid_out])
+            for html, (_, tails) in zip(htmls[-1], laid_out, strict=True):
+                yield pdf.Job(html, tuple((t.pages, t.title) for t in tails))
+
+    results = iter(renderer.render(jobs(), on_done))
     built = []
-    for paper, docs, paper_htmls in zip(papers, plans, htmls, strict=True):
-        files: dict[str, Path] = {}
-        labels: dict[str, str] = {}
+    for paper, docs, laid_out, paper_htmls in zip(papers, plans, plan_layouts, htmls,
+                                                   strict=True):
+        files: dict[str, Path] = {doc.key: doc.path for doc in docs}
+        labels: dict[str, str] = {doc.key: doc.label for doc in docs}
         data: dict[Path, bytes] = {}
         warnings: list[str] = []
-        for doc in docs:
-            pdf_bytes, logged = next(results)
-            files[doc.key], labels[doc.key], data[doc.path] = doc.path, doc.label, pdf_bytes
+        for doc, tails in laid_out:
+            pdfs, logged = next(results)
+            for part, pdf_bytes in zip([doc, *tails], pdfs, strict=True):
+                data[part.path] = pdf_bytes
             warnings += logged
         if keep_html:
             embedded = fonts.embedded_font_urls("".join(paper_htmls),
@@ -168,6 +189,23 @@ def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = 
                 data[path] = render_html(paper, doc.kind, embedded, **doc.context).encode()
         built.append(BuiltPaper(paper, files, data, tuple(warnings), labels))
     return built
+
+
+Layout = list[tuple[Document, list[Document]]]  # documents to lay out, each with its tails
+
+
+def layouts(plans: list[list[Document]], workers: int) -> list[Layout]:
+    """What to lay out for each paper. A rating sheet is cut from the end of its key or
+    booklet when there is enough else to keep every worker busy (a round, a panel); a
+    single paper lays it out on its own, beside the key, on the core that would idle."""
+    def cut(docs: list[Document]) -> Layout:
+        return [(doc, [t for t in docs if t.pages and t.tail_of == doc.key])
+                for doc in docs if not doc.pages]
+
+    cuts = [cut(docs) for docs in plans]
+    if sum(len(layout) for layout in cuts) > workers:
+        return cuts
+    return [[(doc, []) for doc in docs] for docs in plans]
 
 
 def paper_record(built: BuiltPaper, bank: Bank, *, allow_shortfall: bool = False,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import copy
 import logging
 import os
 import shutil
@@ -9,12 +11,15 @@ import signal
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
+from typing import Any
 
+from .compactfonts import compact_fonts
 from .errors import ExamgenError
 from .fonts import reproducible_subsets
 from .resources import fonts_dir, templates_dir
@@ -65,24 +70,85 @@ def font_urls() -> dict[str, str]:
     return {weight: path.as_uri() for weight, path in font_paths().items()}
 
 
+@dataclass(frozen=True)
+class Job:
+    """A document to lay out, and runs of its last pages to write as PDFs of their own
+    as well: a key ends with its rating sheets, which are also a file to print apart.
+    Laid out once, written twice; each tail is (number of last pages, PDF title)."""
+
+    html: str
+    tails: tuple[tuple[int, str], ...] = ()
+
+
 def html_to_pdf(html: str) -> tuple[bytes, list[str]]:
     """Lay out one document: the PDF bytes (no timestamps: reproducible) and WeasyPrint's
     warnings, collected here because this may run in a worker process."""
+    pdfs, logged = job_to_pdfs(Job(html))
+    return pdfs[0], logged
+
+
+def job_to_pdfs(job: Job) -> tuple[list[bytes], list[str]]:
+    """The whole document's PDF, then one PDF per tail, and WeasyPrint's warnings."""
     import_weasyprint()
     from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
 
     logged: list[str] = []
     handler = capture_warnings(logged.append)
     try:
         fetcher = _fetcher_class()([templates_dir(), fonts_dir()])
-        font_config = FontConfiguration()
-        document = HTML(string=html, base_url=templates_dir().as_uri() + "/",
-                        url_fetcher=fetcher)
+        document = HTML(string=job.html, base_url=templates_dir().as_uri() + "/",
+                        url_fetcher=fetcher).render(font_config=_font_config())
+        parts = [document]
+        for count, title in job.tails:
+            tail = document.copy(document.pages[len(document.pages) - count:])
+            tail.metadata = copy.copy(document.metadata)
+            tail.metadata.title = title
+            parts.append(tail)
         with reproducible_subsets():
-            return document.write_pdf(font_config=font_config), logged
+            return [part.write_pdf(finisher=compact_fonts) for part in parts], logged
     finally:
         _log.removeHandler(handler)
+
+
+_fonts: Any = None
+_inherited: list[Any] = []
+
+
+def _font_config():
+    """One FontConfiguration per process: every document's @font-face rules name the same
+    bundled files, which WeasyPrint then copies and fontconfig reads once, not per
+    document. Its copies are removed when the process exits."""
+    global _fonts
+    if _fonts is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _fonts = FontConfiguration()
+        atexit.register(_remove_font_copies, _fonts)
+    return _fonts
+
+
+def _remove_font_copies(config) -> None:
+    if getattr(config, "_folder", None):
+        shutil.rmtree(config._folder, ignore_errors=True)
+
+
+def _forget_parent_fonts() -> None:
+    """In a forked worker: start a FontConfiguration of its own, and keep the parent's
+    alive (never collected here), as collecting it would delete the parent's font copies."""
+    global _fonts
+    if _fonts is not None:
+        _inherited.append(_fonts)
+        _fonts = None
+
+
+def _run(job: str | Job) -> tuple[bytes | list[bytes], list[str]]:
+    """A worker's task: a bare HTML string gives one PDF, a Job a list of them."""
+    if isinstance(job, str):
+        return html_to_pdf(job)
+    if not job.tails:
+        data, logged = html_to_pdf(job.html)
+        return [data], logged
+    return job_to_pdfs(job)
 
 
 def _warm_worker(tmpdir: str, parent: int | None = None) -> None:
@@ -101,6 +167,7 @@ def _warm_worker(tmpdir: str, parent: int | None = None) -> None:
     if parent is not None and os.getppid() != parent:  # it died before prctl took effect
         os._exit(1)
     tempfile.tempdir = tmpdir
+    _forget_parent_fonts()
     import_weasyprint()
 
 
@@ -135,14 +202,14 @@ class Renderer:
                                              initargs=(self._tmpdir, os.getpid()))
             self._pool.submit(_ready)  # start every worker now, not at the first document
 
-    def render(self, htmls: Sequence[str],
-               on_done: Callable[[], None] | None = None) -> list[tuple[bytes, list[str]]]:
-        """(PDF bytes, WeasyPrint warnings) for each document, in order; `on_done` is
-        called as each one finishes (for a progress bar)."""
+    def render(self, htmls: Iterable[str | Job],
+               on_done: Callable[[], None] | None = None) -> list[tuple[Any, list[str]]]:
+        """(PDF bytes, WeasyPrint warnings) for each HTML string, (list of PDF bytes,
+        warnings) for each Job, in order; `on_done` is called as each one finishes (for a
+        progress bar). The workers start on the first while later ones are still coming."""
         results = []
         try:
-            for result in (self._pool.map(html_to_pdf, htmls) if self._pool
-                           else map(html_to_pdf, htmls)):
+            for result in (self._pool.map(_run, htmls) if self._pool else map(_run, htmls)):
                 results.append(result)
                 if on_done:
                     on_done()

@@ -287,13 +287,14 @@ def _build_and_save(plan: Callable[[dict[str, set[str]]], list[Paper]], bank, pe
 
 def _render(papers: list[Paper], folder: Path, force: bool, keep_html: bool, renderer,
             as_json: bool) -> list[BuiltPaper]:
-    from ..build import paper_documents, render_papers
+    from ..build import layouts, paper_documents, render_papers
 
     show = len(papers) >= PROGRESS_FROM and not as_json and sys.stderr.isatty()
     if not show:
         return render_papers(papers, folder, force=force, keep_html=keep_html,
                              renderer=renderer)
-    total = sum(len(paper_documents(p, folder)) for p in papers)
+    total = sum(len(layout) for layout in layouts([paper_documents(p, folder) for p in papers],
+                                                  renderer.workers))
     with click.progressbar(length=total, label="正在生成试卷", file=sys.stderr) as bar:
         return render_papers(papers, folder, force=force, keep_html=keep_html,
                              renderer=renderer, on_done=lambda: bar.update(1))

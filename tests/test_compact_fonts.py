@@ -1,0 +1,125 @@
+"""Embedded fonts are compact bare CFF subsets that print and read exactly as before."""
+
+from __future__ import annotations
+
+import io
+
+import pypdfium2
+import pytest
+from PIL import ImageChops
+from fontTools import subset
+from fontTools.cffLib import CFFFontSet
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from examgen import fonts, pdf
+from examgen.compactfonts import bare_cid_cff
+
+from .pdftext import bundled_html
+
+# Common text, punctuation, Latin with a ligature candidate, and rare name characters
+# (outside GB 2312: they sit far up the font, where a kept-id subset pays for every slot).
+TEXT = ("<p>第 3 题：请描述您处理客户投诉的经历，office fi “引号”（括号）……①②③</p>"
+        "<p><b>应聘者 王喆堃、李燚、赵璟</b> · 评级 1–5 · 得分 ≈ 评级 ÷ 5 × 分值</p>")
+
+
+def _pdf_without_compaction(html: str, monkeypatch) -> bytes:
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf, "compact_fonts", lambda document, writer: None)
+        return pdf.html_to_pdf(html)[0]
+
+
+def _font_files(data: bytes) -> list[tuple[str, object]]:
+    files = []
+    for descriptor in _descriptors(data):
+        (key,) = [k for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in descriptor]
+        files.append((key, descriptor[key].get_object()))
+    return files
+
+
+def _descriptors(data: bytes) -> list:
+    reader, out, seen = PdfReader(io.BytesIO(data)), [], set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if font["/BaseFont"] in seen:
+                continue
+            seen.add(font["/BaseFont"])
+            out.append(font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object())
+    return out
+
+
+def _pages(data: bytes) -> list:
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return [page.render(scale=150 / 72, grayscale=True).to_pil() for page in document]
+    finally:
+        document.close()
+
+
+def _largest_difference(a: bytes, b: bytes) -> int:
+    """The largest grey-level difference of any pixel: edge smoothing differs a little
+    between font formats; a wrong or missing glyph differs by far more."""
+    pages_a, pages_b = _pages(a), _pages(b)
+    assert len(pages_a) == len(pages_b)
+    return max(ImageChops.difference(x, y).getextrema()[1] for x, y in zip(pages_a, pages_b))
+
+
+def test_every_font_is_embedded_as_a_bare_cid_keyed_cff():
+    data, _ = pdf.html_to_pdf(bundled_html(TEXT))
+    files = _font_files(data)
+    assert len(files) == 2  # regular and bold
+    for key, stream in files:
+        assert key == "/FontFile3" and stream["/Subtype"] == "/CIDFontType0C"
+
+
+def test_pages_look_the_same_as_with_the_fonts_weasyprint_embeds(monkeypatch):
+    html = bundled_html(TEXT * 3)
+    compact, original = pdf.html_to_pdf(html)[0], _pdf_without_compaction(html, monkeypatch)
+    assert _largest_difference(compact, original) <= 64
+    assert _largest_difference(compact, _pdf_without_compaction(bundled_html(TEXT), monkeypatch)) > 200
+    assert page_texts_of(compact) == page_texts_of(original)
+    assert "王喆堃" in page_texts_of(compact)[0]
+
+
+def page_texts_of(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_a_rare_character_costs_its_own_glyph_not_the_glyphs_below_it(monkeypatch):
+    common = bundled_html("<p>请描述您处理客户投诉的经历。</p>")
+    rare = bundled_html("<p>请描述您处理客户投诉的经历。喆堃</p>")
+    grown = len(pdf.html_to_pdf(rare)[0]) - len(pdf.html_to_pdf(common)[0])
+    kept_ids = (len(_pdf_without_compaction(rare, monkeypatch))
+                - len(_pdf_without_compaction(common, monkeypatch)))
+    assert grown < 2000 < kept_ids
+
+
+def test_the_compact_font_keeps_each_glyph_under_its_id_as_cid():
+    source = fonts.font_paths()["normal"]
+    font = TTFont(str(source))
+    glyph = font.getGlyphID(font.getBestCmap()[ord("喆")])
+    cff = bare_cid_cff(_subset_keeping_ids(source, [glyph]), [glyph])
+    font_set = CFFFontSet()
+    font_set.decompile(io.BytesIO(cff), None)
+    top = font_set.topDictIndex[0]
+    assert top.charset == [".notdef", f"cid{glyph:05d}"]
+    assert top.ROS == ("Adobe", "Identity", 0)
+    assert len(cff) < 2000
+
+
+def _subset_keeping_ids(path, glyphs: list[int]) -> bytes:
+    """What WeasyPrint embeds: a subset that keeps every glyph id."""
+    options = subset.Options(retain_gids=True, notdef_outline=True, desubroutinize=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=glyphs)
+    font = TTFont(str(path))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("otf", [b"", b"not a font"])
+def test_a_font_it_cannot_read_is_left_as_it_was(otf):
+    assert bare_cid_cff(otf, [1]) is None
