@@ -131,7 +131,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         env = {**os.environ, "EXAMGEN_HISTORY": str(tmp / "history.sqlite3")}
-        # The kept HTML, for WeasyPrint's own command line.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # compiled modules are cached, as for a user
+        # The kept HTML (this first build also warms the caches), for WeasyPrint's own command line.
         _, kept, _ = run([*EXAMGEN, "build", *PAPER, *CANDIDATE, "--out", str(tmp / "kept"),
                           "--html", "--json"], env)
         files = kept["papers"][0]["files"]
