@@ -3,8 +3,7 @@
     apt-get install fonts-noto-cjk && python scripts/build_fonts.py
     python scripts/build_fonts.py --reorder IN.otf OUT.otf   # only the glyph order step
 
-It also writes fonts/coverage.txt (what the fonts can print), fonts/bubble-glyphs.json (the
-digits and letters drawn inside sheet bubbles) and fonts/LICENSE.txt.
+It also writes fonts/coverage.txt (what the fonts can print) and fonts/LICENSE.txt.
 
 Takes the Simplified Chinese face out of each Noto Sans CJK collection (.ttc), keeps every
 character it maps (GB 2312, Big5, 通用规范汉字表, ASCII, Latin-1, punctuation) except Hangul,
@@ -187,26 +186,6 @@ def write_coverage(fonts: list[Path]) -> None:
     (TARGET / "coverage.txt").write_text("\n".join(lines) + "\n")
 
 
-def write_bubble_glyphs(font: Path) -> None:
-    """fonts/bubble-glyphs.json: the outlines of the digits and letters printed inside the
-    bubbles of rating sheets and answer grids, as SVG paths in font units (y up), so a
-    sheet draws them as one SVG instead of a hundred small text boxes."""
-    import json
-
-    from fontTools.pens.svgPathPen import SVGPathPen
-
-    face = TTFont(str(font))
-    glyphs, cmap = face.getGlyphSet(), face.getBestCmap()
-    out = {}
-    for char in "0123456789ABCDEFGH":
-        glyph = glyphs[cmap[ord(char)]]
-        pen = SVGPathPen(glyphs)
-        glyph.draw(pen)
-        out[char] = {"advance": glyph.width, "path": pen.getCommands()}
-    data = {"units_per_em": face["head"].unitsPerEm, "glyphs": out}
-    (TARGET / "bubble-glyphs.json").write_text(json.dumps(data, indent=1) + "\n")
-
-
 def write_license(font: Path) -> None:
     """fonts/LICENSE.txt: the fonts' copyright notice and the SIL OFL 1.1 from Debian."""
     notice = TTFont(str(font), lazy=True)["name"].getDebugName(0)
@@ -230,7 +209,6 @@ def main() -> None:
         built.append(TARGET / target_name)
     write_coverage(built)
     write_license(built[0])
-    write_bubble_glyphs(built[0])
 
 
 if __name__ == "__main__":
@@ -243,6 +221,5 @@ if __name__ == "__main__":
         files = [TARGET / name for name, _ in FACES.values()]
         write_coverage(files)
         write_license(files[0])
-        write_bubble_glyphs(files[0])
         raise SystemExit
     main()

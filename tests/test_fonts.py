@@ -92,19 +92,3 @@ def test_the_characters_papers_print_most_have_the_lowest_glyph_ids():
         assert max(ids[ch] for ch in level1) < 4500, path.name
         assert len(font.getGlyphOrder()) > 30000  # and every other glyph is still there
 
-
-def test_bubble_glyphs_are_the_bundled_fonts_own_outlines():
-    """fonts/bubble-glyphs.json (digits and letters drawn in sheet bubbles) is what
-    scripts/build_fonts.py makes from the regular face: rebuild it when the fonts change."""
-    import json
-
-    from fontTools.pens.svgPathPen import SVGPathPen
-
-    data = json.loads((fonts.font_paths()["normal"].parent / "bubble-glyphs.json").read_text())
-    face = TTFont(str(fonts.font_paths()["normal"]))
-    glyphs, cmap = face.getGlyphSet(), face.getBestCmap()
-    assert set("12345ABCDEFGH") <= set(data["glyphs"])
-    for char, drawn in data["glyphs"].items():
-        pen = SVGPathPen(glyphs)
-        glyphs[cmap[ord(char)]].draw(pen)
-        assert drawn == {"advance": glyphs[cmap[ord(char)]].width, "path": pen.getCommands()}
