@@ -76,7 +76,8 @@ def _memory(pid: int, field: str, source: str) -> int:
     return 0
 
 
-def run(args: list[str], env: dict[str, str], watch: bool = False) -> tuple[float, dict, Tree | None]:
+def run(args: list[str], env: dict[str, str],
+        watch: bool = False) -> tuple[float, dict, Tree | None]:
     """Wall time, JSON output (examgen) and memory of one command."""
     start = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)

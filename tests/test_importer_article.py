@@ -15,14 +15,20 @@ from examgen.cli import main
 from examgen.importer import detect_shape, parse, place, read_document
 
 from .pdftext import page_texts, squash
-from .test_importer import DIMENSIONS, FIXTURES, fixture_text, run, write_docx, write_pdf
+from .test_importer import (
+    DIMENSIONS,
+    FIXTURES,
+    by_source,
+    fixture_text,
+    parsed,
+    run,
+    write_docx,
+    write_pdf,
+)
 
 SIMPLIFIED = "shape_d_simplified.txt"
 TRADITIONAL = "shape_d_traditional.txt"
 
-
-def questions(name: str, **options) -> dict:
-    return {q.source: q for q in parse(fixture_text(name), **options).questions}
 
 
 def test_an_article_without_answer_labels_is_shape_d():
@@ -42,13 +48,13 @@ def test_title_and_introduction_are_not_questions():
 
 
 def test_questions_with_and_without_a_question_mark():
-    found = questions(SIMPLIFIED)
+    found = by_source(parsed(SIMPLIFIED))
     assert found["「服务意识类问题」第1题"].question == "谈谈你对客服工作的理解"
     assert found["「服务意识类问题」第2题"].question == "你认为优秀的客服人员需要具备哪些素质?"
 
 
 def test_guidance_becomes_the_answer_with_its_example_and_sub_lines():
-    found = questions(SIMPLIFIED)
+    found = by_source(parsed(SIMPLIFIED))
     first = found["「服务意识类问题」第1题"].answer.split("\n")
     assert first == ["可以从客户、公司和个人成长三个角度回答，避免只说“有耐心”“脾气好”。",
                      "示例:“客服是客户接触公司的第一站，一次处理得好的投诉，可能换来一个长期客户。”"]
@@ -79,7 +85,7 @@ def test_a_cut_off_last_answer_is_kept_aside_and_marked(name):
 
 
 def test_to_simplified_converts_the_article():
-    found = questions(TRADITIONAL, simplified=True)
+    found = by_source(parsed(TRADITIONAL, simplified=True))
     asked = found["「服务意识类问题」第2题"].question
     assert asked == "客户第三次来电反映同一个问题，你会怎么处理?"
 

@@ -18,14 +18,19 @@ from examgen.cli import main
 from examgen.importer import detect_shape, parse, read_document
 
 from .pdftext import page_texts, squash
-from .test_importer import FIXTURES, fixture_text, run, write_docx, write_pdf
+from .test_importer import (
+    FIXTURES,
+    by_source,
+    fixture_text,
+    parsed,
+    run,
+    write_docx,
+    write_pdf,
+)
 
 SIMPLIFIED = "shape_c_simplified.txt"
 TRADITIONAL = "shape_c_traditional.txt"
 
-
-def items(name: str, **options) -> dict:
-    return {q.source: q for q in parse(fixture_text(name), **options).questions}
 
 
 def test_lettered_options_make_a_document_shape_c():
@@ -34,7 +39,7 @@ def test_lettered_options_make_a_document_shape_c():
 
 
 def test_stem_loses_its_label_and_options_lose_their_letters():
-    first = items(SIMPLIFIED)["单选题第1题"]
+    first = by_source(parsed(SIMPLIFIED))["单选题第1题"]
     assert first.question == "受理投诉时，客服人员首先应该做什么?"
     assert first.options == ["立即提出赔偿方案", "确认客户的具体诉求", "把电话转给主管",
                              "解释公司的相关规定"]
@@ -49,7 +54,7 @@ def test_stem_loses_its_label_and_options_lose_their_letters():
     ("单选题第3题", "提高音量让客户先听自己说"),  # A．
 ])
 def test_every_option_style_is_read(source, first_option):
-    q = items(SIMPLIFIED)[source]
+    q = by_source(parsed(SIMPLIFIED))[source]
     assert q.options[0] == first_option
     assert len(q.options) == 4
     assert not any(o[:1] in "ABCD-" for o in q.options)
@@ -57,7 +62,7 @@ def test_every_option_style_is_read(source, first_option):
 
 def test_section_headings_give_points_count_and_whether_several_answers_count():
     result = parse(fixture_text(SIMPLIFIED))
-    found = {q.source: q for q in result.questions}
+    found = by_source(result)
     assert {q.points for s, q in found.items() if s.startswith("单选题")} == {2}
     assert {q.points for s, q in found.items() if s.startswith("多选题")} == {4}
     assert result.announced == 20  # 15 single + 5 multiple
@@ -70,30 +75,30 @@ def test_section_headings_give_points_count_and_whether_several_answers_count():
     ("多选题第2题", "ABD"),  # 答案:ABD
 ])
 def test_multiple_answers_in_any_spelling(source, letters):
-    q = items(SIMPLIFIED)[source]
+    q = by_source(parsed(SIMPLIFIED))[source]
     assert (q.letters, q.multiple) == (letters, True)
 
 
 def test_traditional_script_with_a_list_in_enumeration_commas():
-    q = items(TRADITIONAL)["多選題第1题"]
+    q = by_source(parsed(TRADITIONAL))["多選題第1题"]
     assert q.letters == "ABC"
     assert q.question == "上門維修前，售後人員應當做好哪些準備?"
-    converted = items(TRADITIONAL, simplified=True)["多选题第1题"]
+    converted = by_source(parsed(TRADITIONAL, simplified=True))["多选题第1题"]
     assert converted.question == "上门维修前，售后人员应当做好哪些准备?"
     assert converted.options[1] == "准备可能用到的配件"
 
 
 def test_a_cut_off_item_is_kept_and_marked_truncated():
-    simplified = items(SIMPLIFIED)["多选题第3题"]  # cut after option C, before the answer
+    simplified = by_source(parsed(SIMPLIFIED))["多选题第3题"]  # cut after option C, before the answer
     assert simplified.truncated
     assert simplified.options == ["确认问题是否已解决", "了解客户对处理过程的感受",
                                   "推销新的付费服务"]  # three options on one line
     assert simplified.letters == ""
-    traditional = items(TRADITIONAL)["多選題第1题"]  # cut inside the explanation
+    traditional = by_source(parsed(TRADITIONAL))["多選題第1题"]  # cut inside the explanation
     assert traditional.truncated
     assert traditional.letters == "ABC"
     assert traditional.explanation.endswith("客戶的等待也")
-    assert not items(SIMPLIFIED)["多选题第2题"].truncated
+    assert not by_source(parsed(SIMPLIFIED))["多选题第2题"].truncated
 
 
 def test_true_false_items_and_options_on_the_stem_line():

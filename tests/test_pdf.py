@@ -14,7 +14,15 @@ import pytest
 import examgen.pdf
 from examgen.cli import main
 from examgen.errors import ExamgenError
-from examgen.pdf import Renderer, _fetcher_class, check_free, html_to_pdf, write_atomically
+from examgen.pdf import (
+    Job,
+    Renderer,
+    _fetcher_class,
+    check_free,
+    html_to_pdf,
+    job_to_pdfs,
+    write_atomically,
+)
 from examgen.resources import default_bank_dir, fonts_dir, templates_dir
 
 from .pdftext import bundled_html, embedded_fonts, page_texts
@@ -73,17 +81,17 @@ def test_check_free_refuses_existing_files_unless_forced(tmp_path):
     check_free([path], force=True)
 
 
-def _crash_on_key(html: str) -> tuple[bytes, list[str]]:
-    """Lays out like html_to_pdf, but a worker given the answer key dies of a segfault, as
+def _crash_on_key(job: Job) -> tuple[list[bytes], list[str]]:
+    """Lays out like job_to_pdfs, but a worker given the answer key dies of a segfault, as
     Pango does on a machine without fonts."""
-    if 'class="key"' in html or html == "crash":
+    if 'class="key"' in job.html or job.html == "crash":
         faulthandler.disable()  # pytest's dump of the worker's stack would only be noise
         os.kill(os.getpid(), signal.SIGSEGV)
-    return html_to_pdf(html)
+    return job_to_pdfs(job)
 
 
 def test_a_crashed_render_worker_becomes_one_error_and_the_renderer_still_closes(monkeypatch):
-    monkeypatch.setattr(examgen.pdf, "html_to_pdf", _crash_on_key)
+    monkeypatch.setattr(examgen.pdf, "job_to_pdfs", _crash_on_key)
     renderer = Renderer(workers=2)
     tmpdir = Path(renderer._tmpdir)
     with pytest.raises(ExamgenError, match="生成 PDF 的进程意外退出"):
@@ -97,7 +105,7 @@ def test_a_crashed_render_worker_becomes_one_error_and_the_renderer_still_closes
 
 def test_a_build_whose_worker_crashes_says_so_in_one_line_and_writes_nothing(
         runner, tmp_path, monkeypatch):
-    monkeypatch.setattr(examgen.pdf, "html_to_pdf", _crash_on_key)
+    monkeypatch.setattr(examgen.pdf, "job_to_pdfs", _crash_on_key)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)  # workers, even on a one-core machine
     out = tmp_path / "papers"
     result = runner.invoke(main, ["build", "--role", "director", "--count", "5", "--seed", "1",

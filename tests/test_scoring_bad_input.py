@@ -14,47 +14,27 @@ from pathlib import Path
 import pytest
 
 from examgen.cli import main
-from examgen.history import History, PaperRecord
 
 from .conftest import balanced_questions, write_bank
 from .hardening import one_line_error
-from .test_bad_files import HOLD_LOCK, _xlsx
+from .test_bad_files import HOLD_LOCK, _xlsx, damaged_history  # noqa: F401 (a fixture)
 
 
-def record(pid: str) -> PaperRecord:
-    return PaperRecord(id=pid, role="tester", role_title="测试岗", seed=1, count=2,
-                       candidate="张三", date="2026-12-02", company="", questions=["a", "b"],
-                       question_digests={}, dimensions={}, bank_fingerprint="x",
-                       bank_dir="/nowhere", files={}, sha256={})
-
-
-@pytest.fixture
-def damaged(tmp_path: Path) -> Path:
-    path = tmp_path / "h.sqlite3"
-    with History(path) as history:
-        history.record([record(f"T-20261202-{i:06d}") for i in range(40)])
-    data = bytearray(path.read_bytes())
-    for offset in range(4096, len(data), 97):
-        data[offset] ^= 0x5A
-    path.write_bytes(bytes(data))
-    return path
-
-
-def test_a_damaged_history_in_every_scoring_command(runner, tmp_path, damaged):
+def test_a_damaged_history_in_every_scoring_command(runner, tmp_path, damaged_history):
     table = tmp_path / "ratings.csv"
     table.write_text("试卷编号,面试官\n", encoding="utf-8")
     out = tmp_path / "out"
-    before = damaged.read_bytes()
+    before = damaged_history.read_bytes()
     pid = "T-20261202-000001"
     for args in (["scan", str(tmp_path / "scan.pdf")], ["scores", "show", pid],
                  ["scores", "set", pid, "--interviewer", "1", "1=4"],
                  ["scores", "template", pid, "-o", str(out / "r.xlsx")],
                  ["scores", "import", str(table)], ["report", pid, "--out", str(out)],
                  ["stats"]):
-        result = runner.invoke(main, [*args, "--history", str(damaged)])
+        result = runner.invoke(main, [*args, "--history", str(damaged_history)])
         assert result.exit_code == 1, args
-        one_line_error(result.stderr, str(damaged), "已损坏", ".recover")
-    assert damaged.read_bytes() == before
+        one_line_error(result.stderr, str(damaged_history), "已损坏", ".recover")
+    assert damaged_history.read_bytes() == before
     assert not out.exists()
 
 

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import reprlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -343,6 +344,18 @@ def _role_list(check: _Checker, value: Any, line: int, qid: str | None, name: st
     return tuple(r for r in listed if r in roles)
 
 
+def _question_roles(check: _Checker, item: dict, at: Callable[[str], int], line: int,
+                    qid: str, file_roles: tuple[str, ...],
+                    roles: dict[str, Role]) -> tuple[str, ...]:
+    """The roles a question (open or choice) belongs to: its own `roles`, else its file's."""
+    question_roles = (_role_list(check, item["roles"], at("roles"), qid, "roles", roles)
+                      if "roles" in item else file_roles)
+    if not question_roles:
+        check.error("题目不属于任何岗位：在文件顶部写 roles: [岗位编号]，或在题目中写 roles",
+                    line, qid, "roles")
+    return question_roles
+
+
 def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...],
               dimensions: dict[str, str], roles: dict[str, Role]) -> Question | None:
     if not isinstance(item, dict):
@@ -409,11 +422,7 @@ def _question(check: _Checker, item: Any, index: int, file_roles: tuple[str, ...
     if "probes" in item and not 2 <= len(probes) <= 3:
         check.error(f"追问应为 2–3 条，实际为 {len(probes)} 条", at("probes"), qid, "probes")
     group = item.get("group")
-    question_roles = (_role_list(check, item["roles"], at("roles"), qid, "roles", roles)
-                      if "roles" in item else file_roles)
-    if not question_roles:
-        check.error("题目不属于任何岗位：在文件顶部写 roles: [岗位编号]，或在题目中写 roles",
-                    line, qid, "roles")
+    question_roles = _question_roles(check, item, at, line, qid, file_roles, roles)
     return Question(
         id=qid,
         dimension=dimension,

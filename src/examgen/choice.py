@@ -16,7 +16,7 @@ from .bank import (
     _Checker,
     _line,
     _Mapping,
-    _role_list,
+    _question_roles,
     _show,
 )
 
@@ -88,11 +88,7 @@ def parse_choice(check: _Checker, item: _Mapping, qid: str, line: int, dimension
     elif partial and len(letters) < 2:
         check.error("partial 只用于有多个答案的选择题", at("partial"), qid, "partial")
     group = item.get("group")
-    question_roles = (_role_list(check, item["roles"], at("roles"), qid, "roles", roles)
-                      if "roles" in item else file_roles)
-    if not question_roles:
-        check.error("题目不属于任何岗位：在文件顶部写 roles: [岗位编号]，或在题目中写 roles",
-                    line, qid, "roles")
+    question_roles = _question_roles(check, item, at, line, qid, file_roles, roles)
     correct.sort(key=LETTERS.index)
     return Question(
         id=qid, dimension=dimension, difficulty=difficulty,

@@ -143,12 +143,7 @@ def _forget_parent_fonts() -> None:
 
 def _run(job: str | Job) -> tuple[bytes | list[bytes], list[str]]:
     """A worker's task: a bare HTML string gives one PDF, a Job a list of them."""
-    if isinstance(job, str):
-        return html_to_pdf(job)
-    if not job.tails:
-        data, logged = html_to_pdf(job.html)
-        return [data], logged
-    return job_to_pdfs(job)
+    return html_to_pdf(job) if isinstance(job, str) else job_to_pdfs(job)
 
 
 def _warm_worker(tmpdir: str, parent: int | None = None) -> None:
@@ -241,6 +236,9 @@ class Renderer:
         self.close(stop=exc_type is not None)
 
 
+EXISTS = "文件已存在，不会覆盖（如需重新生成请加 --force）"
+
+
 def check_free(paths: Sequence[Path] | dict[Path, bytes], force: bool) -> None:
     """Refuse to overwrite an existing file unless told to. Given the bytes to be written,
     a file that already holds exactly those bytes is no conflict: builds are reproducible,
@@ -249,7 +247,7 @@ def check_free(paths: Sequence[Path] | dict[Path, bytes], force: bool) -> None:
         return
     for path in paths:
         if path.exists() and not (isinstance(paths, dict) and _holds(path, paths[path])):
-            raise ExamgenError("文件已存在，不会覆盖（如需重新生成请加 --force）", path)
+            raise ExamgenError(EXISTS, path)
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -336,12 +334,12 @@ def _place_new(temp: Path, path: Path, data: bytes) -> bool:
     except FileExistsError:
         if _holds(path, data):
             return False
-        raise ExamgenError("文件已存在，不会覆盖（如需重新生成请加 --force）", path) from None
+        raise ExamgenError(EXISTS, path) from None
     except OSError:  # a file system without hard links: check, then rename
         if path.exists():
             if _holds(path, data):
                 return False
-            raise ExamgenError("文件已存在，不会覆盖（如需重新生成请加 --force）", path) from None
+            raise ExamgenError(EXISTS, path) from None
         os.replace(temp, path)
         return True
 
