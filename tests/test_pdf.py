@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import faulthandler
+import gc
+import io
 import os
 import signal
 import subprocess
@@ -10,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 import examgen.pdf
 from examgen.cli import main
@@ -114,6 +117,36 @@ def test_a_build_whose_worker_crashes_says_so_in_one_line_and_writes_nothing(
     assert result.output.strip().splitlines() == [
         "错误：生成 PDF 的进程意外退出（内存不足或被终止），未写入任何文件"]
     assert not out.exists() or not list(out.iterdir())
+
+
+def test_the_cycle_collector_rests_while_a_document_is_laid_out_and_catches_up_after(
+        monkeypatch):
+    """Layout makes some hundred thousand objects: the collector must not go through them
+    again and again, and what one document leaves behind goes as the next one starts."""
+    full_collections: list[int] = []
+    seen: list[tuple[bool, int]] = []  # (collector on?, full collections since the call)
+
+    def watch(phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full_collections.append(1)
+
+    real = examgen.pdf._job_to_pdfs
+    monkeypatch.setattr(examgen.pdf, "_job_to_pdfs",
+                        lambda job: (seen.append((gc.isenabled(), len(full_collections))),
+                                     real(job))[1])
+    monkeypatch.setattr(examgen.pdf, "_garbage", False)  # as in a fresh worker
+    texts = []
+    gc.callbacks.append(watch)
+    try:
+        for text in ("第一份", "第二份"):
+            full_collections.clear()
+            data = html_to_pdf(bundled_html(f"<p>{text}</p>"))[0]
+            texts.append("".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+    finally:
+        gc.callbacks.remove(watch)
+    assert seen == [(False, 0), (False, 1)]
+    assert gc.isenabled()
+    assert "第一份" in texts[0] and "第二份" in texts[1]
 
 
 def test_a_machine_without_any_fonts_prints_the_same_paper_and_says_nothing(tmp_path):

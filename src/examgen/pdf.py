@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import copy
+import gc
 import logging
 import os
 import shutil
@@ -11,14 +12,16 @@ import signal
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
+from . import useragent
 from .compactfonts import compact_fonts
 from .errors import ExamgenError
 from .fonts import reproducible_subsets
@@ -89,8 +92,13 @@ def html_to_pdf(html: str) -> tuple[bytes, list[str]]:
 
 def job_to_pdfs(job: Job) -> tuple[list[bytes], list[str]]:
     """The whole document's PDF, then one PDF per tail, and WeasyPrint's warnings."""
+    with _collector_paused():
+        return _job_to_pdfs(job)
+
+
+def _job_to_pdfs(job: Job) -> tuple[list[bytes], list[str]]:
     import_weasyprint()
-    from weasyprint import HTML
+    HTML = useragent.html_class()  # noqa: N806 (weasyprint.HTML, lighter)
 
     logged: list[str] = []
     handler = capture_warnings(logged.append)
@@ -108,6 +116,30 @@ def job_to_pdfs(job: Job) -> tuple[list[bytes], list[str]]:
             return [part.write_pdf(finisher=compact_fonts) for part in parts], logged
     finally:
         _log.removeHandler(handler)
+
+
+_garbage = False
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a document is laid out and written.
+
+    WeasyPrint makes some hundred thousand objects per document that live until it is
+    written, and the collector, run after every few hundred new objects, went through
+    them again and again: a quarter of a key's time. What the document leaves in cycles
+    is collected once, as the next document starts."""
+    global _garbage
+    if _garbage:
+        gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        _garbage = True
+        if enabled:
+            gc.enable()
 
 
 _fonts: Any = None
@@ -130,6 +162,7 @@ def _font_config():
 def _remove_font_copies(config) -> None:
     if getattr(config, "_folder", None):
         shutil.rmtree(config._folder, ignore_errors=True)
+        config._folder = None  # nothing left for its __del__, which may run too late to work
 
 
 def _forget_parent_fonts() -> None:
@@ -163,7 +196,10 @@ def _warm_worker(tmpdir: str, parent: int | None = None) -> None:
         os._exit(1)
     tempfile.tempdir = tmpdir
     _forget_parent_fonts()
+    gc.disable()
     import_weasyprint()
+    gc.enable()
+    gc.freeze()  # modules live as long as the worker: no collection need look at them
 
 
 def _die_with_parent() -> None:
