@@ -316,4 +316,4 @@ def test_a_rounds_rating_sheets_are_the_last_page_of_each_key_written_apart(
 def _in_process(self, workers=None):
     """A renderer that lays out in this process (so the test sees every layout) but plans
     for two workers, as on the machines examgen runs on."""
-    self.workers, self._pool, self._tmpdir = 2, None, None
+    self.workers, self._zygote, self._tmpdir = 2, None, None

@@ -15,17 +15,10 @@ import pytest
 from pypdf import PdfReader
 
 import examgen.pdf
+from examgen.atomic import check_free, write_atomically
 from examgen.cli import main
 from examgen.errors import ExamgenError
-from examgen.pdf import (
-    Job,
-    Renderer,
-    _fetcher_class,
-    check_free,
-    html_to_pdf,
-    job_to_pdfs,
-    write_atomically,
-)
+from examgen.pdf import Job, Renderer, _fetcher_class, html_to_pdf, job_to_pdfs
 from examgen.resources import default_bank_dir, fonts_dir, templates_dir
 
 from .pdftext import bundled_html, embedded_fonts, page_texts

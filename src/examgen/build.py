@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fonts, pdf
+from . import atomic, fonts, pdf
 from .bank import Bank, Question, Role
 from .history import History, PaperRecord
 from .paper import Paper, make_paper
@@ -249,15 +249,15 @@ def save_papers(built: list[BuiltPaper], history: History | None,
     that were added."""
     files = {path: data for b in built for path, data in b.data.items()}
     files.update(extra_files or {})
-    pdf.check_free(files, force)  # early, before waiting for the history
+    atomic.check_free(files, force)  # early, before waiting for the history
     if history is None:
-        pdf.write_atomically(files, replace=force)
+        atomic.write_atomically(files, replace=force)
         return []
     with history.transaction() as db:
         if check is not None:
             check(db)
         added = history.insert(db, records or [], reprint=force)
-        pdf.write_atomically(files, replace=force)
+        atomic.write_atomically(files, replace=force)
     return added
 
 

@@ -364,7 +364,7 @@ def send_papers(records: Sequence[PaperRecord], to: Sequence[str], smtp_settings
 
 def _write_eml(jobs: list[tuple[MailOutcome, PaperRecord, list[str], bytes]],
                folder: Path) -> None:
-    from .pdf import write_atomically
+    from .atomic import write_atomically
 
     files = {}
     for outcome, record, _, data in jobs:

@@ -1,20 +1,24 @@
-"""HTML → PDF with WeasyPrint: a fetcher that serves only our own files, atomic writes."""
+"""HTML → PDF with WeasyPrint: a fetcher that serves only our own files, and the worker
+processes that lay documents out on every core."""
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import copy
+import functools
 import gc
 import logging
 import os
+import queue
 import shutil
 import signal
 import sys
 import tempfile
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
@@ -121,7 +125,7 @@ def _job_to_pdfs(job: Job) -> tuple[list[bytes], list[str]]:
 _garbage = False
 
 
-@contextmanager
+@contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector paused while a document is laid out and written.
 
@@ -179,27 +183,35 @@ def _run(job: str | Job) -> tuple[bytes | list[bytes], list[str]]:
     return html_to_pdf(job) if isinstance(job, str) else job_to_pdfs(job)
 
 
-def _warm_worker(tmpdir: str, parent: int | None = None) -> None:
-    """Runs once in each worker: WeasyPrint's temporary font folders go to our own
-    folder (removed when the renderer closes, even if a worker was killed), and the
-    import is paid while the parent is still loading the bank.
-
-    A worker lives only as long as its parent: Ctrl-C is the parent's to handle (no
-    worker traceback), SIGTERM and SIGHUP simply end it, and on Linux the kernel kills it
-    when the parent dies, however it dies (so no orphan keeps a pipe open)."""
+def _as_child(tmpdir: str, parent: int) -> None:
+    """What every process examgen forks does first. It lives only as long as its parent:
+    Ctrl-C is the parent's to handle (no traceback from here), SIGTERM and SIGHUP simply
+    end it, and on Linux the kernel kills it when the parent dies, however it dies (so no
+    orphan keeps a pipe open). WeasyPrint's temporary font folders go to our own folder,
+    removed when the renderer closes, even after a killed worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     _die_with_parent()
-    if parent is not None and os.getppid() != parent:  # it died before prctl took effect
+    if os.getppid() != parent:  # it died before prctl took effect
         os._exit(1)
     tempfile.tempdir = tmpdir
+
+
+def _warm_worker(tmpdir: str, parent: int) -> None:
+    """Runs once in each worker, forked from the renderer's first process (which has
+    WeasyPrint imported already)."""
+    _as_child(tmpdir, parent)
     _forget_parent_fonts()
+    _import_for_good()
+
+
+def _import_for_good() -> None:
     gc.disable()
     import_weasyprint()
     gc.enable()
-    gc.freeze()  # modules live as long as the worker: no collection need look at them
+    gc.freeze()  # modules live as long as the process: no collection need look at them
 
 
 def _die_with_parent() -> None:
@@ -219,48 +231,146 @@ def _ready() -> None:
     pass
 
 
+BROKEN = "生成 PDF 的进程意外退出（内存不足或被终止），未写入任何文件"
+
+
+def _zygote(conn: Any, workers: int, tmpdir: str, parent: int) -> None:
+    """The renderer's first process: imports WeasyPrint (half a second) once, while the
+    parent loads the bank and writes the HTML, then forks the workers, which start warm.
+    It hands them the jobs that come down `conn`, (index, job), and sends back each
+    (index, result, error) as soon as it is done; None ends it."""
+    _as_child(tmpdir, parent)
+    _import_for_good()
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"),
+                               initializer=_warm_worker, initargs=(tmpdir, os.getpid()))
+    pool.submit(_ready)  # fork every worker now, while this process has a single thread
+    replies: queue.SimpleQueue = queue.SimpleQueue()
+    sender = threading.Thread(target=_send_replies, args=(conn, replies), daemon=True)
+    sender.start()
+
+    def reply(index: int, future: Any) -> None:
+        error = future.exception()
+        replies.put((index, None if error else future.result(), error))
+
+    try:
+        while (message := _receive(conn)) is not None:
+            index, job = message
+            try:
+                pool.submit(_run, job).add_done_callback(functools.partial(reply, index))
+            except BrokenProcessPool as exc:
+                replies.put((index, None, exc))
+    finally:
+        _shut_down(pool, stop=False)
+        replies.put(None)
+        sender.join()
+
+
+def _receive(conn: Any) -> Any:
+    try:
+        return conn.recv()
+    except (EOFError, OSError):
+        return None
+
+
+def _send_replies(conn: Any, replies: queue.SimpleQueue) -> None:
+    """Sends the results from a thread of its own, so that a parent still busy sending
+    jobs never holds up the pool that is handing out the next ones."""
+    while (item := replies.get()) is not None:
+        try:
+            conn.send(item)
+        except (OSError, ValueError):
+            return
+        except Exception:  # an error that does not pickle: its text, then
+            conn.send((item[0], None, RuntimeError(f"{type(item[2]).__name__}: {item[2]}")))
+
+
+def _shut_down(pool: ProcessPoolExecutor, *, stop: bool) -> None:
+    workers = list(getattr(pool, "_processes", {}).values())
+    if stop or any(w.exitcode is not None for w in workers):
+        # A killed worker may have died holding the task queue's lock: stop the others
+        # too rather than wait for them forever.
+        for worker in workers:
+            worker.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 class Renderer:
-    """Lays out documents on one warm worker per core (forked), or in this process."""
+    """Lays out documents on one warm worker per core, or in this process.
+
+    The workers are forked from one process of the renderer's own, which imports
+    WeasyPrint first: the import is paid once, not once per worker, and while this process
+    is still loading the bank."""
 
     def __init__(self, workers: int | None = None):
         self.workers = workers or os.cpu_count() or 1
-        self._pool: ProcessPoolExecutor | None = None
+        self._zygote: Any = None
+        self._conn: Any = None
         self._tmpdir: str | None = None
         if self.workers > 1 and "fork" in get_all_start_methods():
             self._tmpdir = tempfile.mkdtemp(prefix="examgen-")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("fork"),
-                                             initializer=_warm_worker,
-                                             initargs=(self._tmpdir, os.getpid()))
-            self._pool.submit(_ready)  # start every worker now, not at the first document
+            context = get_context("fork")
+            self._conn, theirs = context.Pipe()
+            self._zygote = context.Process(target=_zygote, name="examgen-renderer",
+                                           args=(theirs, self.workers, self._tmpdir,
+                                                 os.getpid()))
+            self._zygote.start()
+            theirs.close()
 
     def render(self, htmls: Iterable[str | Job],
                on_done: Callable[[], None] | None = None) -> list[tuple[Any, list[str]]]:
         """(PDF bytes, WeasyPrint warnings) for each HTML string, (list of PDF bytes,
         warnings) for each Job, in order; `on_done` is called as each one finishes (for a
         progress bar). The workers start on the first while later ones are still coming."""
-        results = []
-        try:
-            for result in (self._pool.map(_run, htmls) if self._pool else map(_run, htmls)):
-                results.append(result)
+        if self._zygote is None:
+            results = []
+            for job in htmls:
+                results.append(_run(job))
                 if on_done:
                     on_done()
-        except BrokenProcessPool:
-            raise ExamgenError("生成 PDF 的进程意外退出（内存不足或被终止），"
-                               "未写入任何文件") from None
+            return results
+        try:
+            sent = 0
+            for job in htmls:
+                self._conn.send((sent, job))
+                sent += 1
+            return self._collect(sent, on_done)
+        except (EOFError, OSError):
+            self.close(stop=True)
+            raise ExamgenError(BROKEN) from None
+
+    def _collect(self, count: int, on_done: Callable[[], None] | None) -> list[Any]:
+        """The `count` results, in order; every one is received (so that the next render
+        starts clean) before the first error, if any, is raised."""
+        done: dict[int, Any] = {}
+        results: list[Any] = []
+        error: BaseException | None = None
+        while len(results) < count:
+            while len(results) not in done:
+                index, result, failed = self._conn.recv()
+                error = error or failed
+                done[index] = result
+            results.append(done.pop(len(results)))
+            if on_done and error is None:
+                on_done()
+        if isinstance(error, BrokenProcessPool):
+            raise ExamgenError(BROKEN)
+        if error is not None:
+            raise error
         return results
 
     def close(self, *, stop: bool = False) -> None:
         """Shut the workers down; `stop` (an error or a signal is on its way out) kills
         them at once instead of letting a document in progress finish."""
-        if self._pool is not None:
-            workers = list(getattr(self._pool, "_processes", {}).values())
-            if stop or any(w.exitcode is not None for w in workers):
-                # A killed worker may have died holding the task queue's lock: stop the
-                # others too rather than wait for them forever.
-                for worker in workers:
-                    worker.kill()
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        if self._zygote is not None:
+            if not stop:
+                with contextlib.suppress(OSError):
+                    self._conn.send(None)
+                self._zygote.join(timeout=30)
+            if self._zygote.is_alive():
+                self._zygote.kill()  # its workers die with it (PR_SET_PDEATHSIG)
+                self._zygote.join()
+            self._conn.close()
+            self._zygote = None
         if self._tmpdir is not None:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
             self._tmpdir = None
@@ -270,125 +380,6 @@ class Renderer:
 
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         self.close(stop=exc_type is not None)
-
-
-EXISTS = "文件已存在，不会覆盖（如需重新生成请加 --force）"
-
-
-def check_free(paths: Sequence[Path] | dict[Path, bytes], force: bool) -> None:
-    """Refuse to overwrite an existing file unless told to. Given the bytes to be written,
-    a file that already holds exactly those bytes is no conflict: builds are reproducible,
-    so that is what a build killed half-way left, and the rerun completes it."""
-    if force:
-        return
-    for path in paths:
-        if path.exists() and not (isinstance(paths, dict) and _holds(path, paths[path])):
-            raise ExamgenError(EXISTS, path)
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
-
-
-TEMP_SUFFIX = ".tmp"
-
-
-def _temp_prefix(path: Path) -> str:
-    return f".{path.name}."
-
-
-def _remove_stale_temps(path: Path) -> None:
-    """Temporary files next to `path` left by an examgen that was killed: their names carry
-    the writer's process id, and only those whose writer is gone are removed."""
-    try:
-        leftovers = list(path.parent.glob(_temp_prefix(path) + "*" + TEMP_SUFFIX))
-    except OSError:
-        return
-    for temp in leftovers:
-        pid = temp.name[len(_temp_prefix(path)):].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            temp.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # someone else's process
-    return True
-
-
-def write_atomically(files: dict[Path, bytes], *, replace: bool = True) -> None:
-    """Write every file or none: temporary files first, then moved into place.
-
-    With `replace=False` an existing file is never replaced, even by a writer that got
-    there a moment earlier: it is left alone when it holds the same bytes, and otherwise
-    the whole write is undone and refused."""
-    temps: list[tuple[Path, Path]] = []
-    placed: list[Path] = []
-    mode = 0o666 & ~_umask()
-    try:
-        for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _remove_stale_temps(path)
-            fd, name = tempfile.mkstemp(dir=path.parent,
-                                        prefix=f"{_temp_prefix(path)}{os.getpid()}-",
-                                        suffix=TEMP_SUFFIX)
-            temps.append((Path(name), path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(name, mode)
-        for temp, path in temps:
-            if replace:
-                os.replace(temp, path)
-            elif _place_new(temp, path, files[path]):
-                placed.append(path)
-    except ExamgenError:
-        _undo(placed)
-        raise
-    except OSError as exc:
-        _undo(placed)
-        raise ExamgenError(f"无法写入：{exc.strerror}", exc.filename) from None
-    except BaseException:
-        _undo(placed)
-        raise
-    finally:
-        for temp, _ in temps:
-            temp.unlink(missing_ok=True)
-
-
-def _place_new(temp: Path, path: Path, data: bytes) -> bool:
-    """Link `temp` at `path` unless something is there; True if this call put it there."""
-    try:
-        os.link(temp, path)
-        return True
-    except FileExistsError:
-        if _holds(path, data):
-            return False
-        raise ExamgenError(EXISTS, path) from None
-    except OSError:  # a file system without hard links: check, then rename
-        if path.exists():
-            if _holds(path, data):
-                return False
-            raise ExamgenError(EXISTS, path) from None
-        os.replace(temp, path)
-        return True
-
-
-def _undo(placed: list[Path]) -> None:
-    for path in placed:
-        path.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def capture_warnings(handler: Callable[[str], None]) -> logging.Handler:

@@ -34,7 +34,7 @@ def template(ids: tuple[str, ...], output: Path, interviewers: int, force: bool,
     \b
     Example: examgen scores template R-D-20261201-ABC123 -o ratings.xlsx
     """
-    from ..pdf import check_free, write_atomically
+    from ..atomic import check_free, write_atomically
     from ..rated import find_records
     from ..typed import template_bytes, template_rows
 

@@ -56,7 +56,7 @@ def import_document(source: Path, role: str, output: Path, *, dimension: str | N
                     simplified: bool = False, force: bool = False) -> ImportReport:
     """Read a document, write the bank file (and roles.yaml when needed), all or nothing."""
     from ..fonts import find_unprintable
-    from ..pdf import write_atomically
+    from ..atomic import write_atomically
     from ..resources import default_bank_dir
 
     source, output = Path(source), Path(output)

@@ -96,7 +96,7 @@ def written_grades(history: History, records: Sequence[PaperRecord]
 def build_report(history: History, ids: Sequence[str], out: Path, *, force: bool = False,
                  keep_html: bool = False) -> BuiltReport:
     """Score the papers, lay the report out and write it (PDF, and HTML on request)."""
-    from .. import fonts, pdf
+    from .. import atomic, fonts, pdf
     from .render import printed_texts, render_report
 
     scores, records = score_round(history, ids)
@@ -104,7 +104,7 @@ def build_report(history: History, ids: Sequence[str], out: Path, *, force: bool
     stem = report_name(records, ids)
     pdf_path = out / f"{stem}.pdf"
     html_path = out / f"{stem}.html" if keep_html else None
-    pdf.check_free([pdf_path] + ([html_path] if html_path else []), force)
+    atomic.check_free([pdf_path] + ([html_path] if html_path else []), force)
     fonts.check_printable(printed_texts(scores, records))
     html = render_report(scores, records, pdf.font_urls(), written)
     data, warnings = pdf.html_to_pdf(html)
@@ -112,5 +112,5 @@ def build_report(history: History, ids: Sequence[str], out: Path, *, force: bool
     if html_path is not None:
         files[html_path] = render_report(scores, records, fonts.embedded_font_urls(html),
                                           written).encode()
-    pdf.write_atomically(files, replace=force)  # no race past check_free either
+    atomic.write_atomically(files, replace=force)  # no race past check_free either
     return BuiltReport(scores, tuple(records), pdf_path, html_path, written)

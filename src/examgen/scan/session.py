@@ -14,7 +14,7 @@ from .. import layout
 from ..errors import ExamgenError
 from ..grading import WrittenGrade, choice_keys, grade
 from ..history import History
-from ..pdf import write_atomically
+from ..atomic import write_atomically
 from ..readings import GRID, RECOMMENDATION, Reading, ReviewItem, add_review, readings, store
 from .bubbles import REASONS
 from .raster import RasterError, read_pages
