@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -311,6 +312,30 @@ def test_a_rounds_rating_sheets_are_the_last_page_of_each_key_written_apart(
         assert page_texts(key)[-1] == rating_page
         assert f"试卷编号 {paper['id']}" in rating_page and "评分卡" in rating_page
         assert PdfReader(sheet).metadata.title == f"客服总监 评分卡 {paper['id']} 面试官 1"
+
+
+def test_a_round_lays_out_every_key_before_the_sheets_and_files_each_where_it_belongs(
+        runner, tmp_path, monkeypatch):
+    """Long documents first, so the workers end a round sharing out short ones; the order
+    of layout changes nothing in what is written where."""
+    import examgen.pdf
+
+    kinds: list[str] = []
+    real = examgen.pdf.job_to_pdfs
+    monkeypatch.setattr(examgen.pdf, "job_to_pdfs", lambda job: kinds.append(
+        re.search(r'<body class="(\w+)', job.html).group(1)) or real(job))
+    monkeypatch.setattr(examgen.pdf.Renderer, "__init__", _in_process)
+    people = tmp_path / "people.csv"
+    people.write_text("姓名\n张三\n李四\n王五\n", encoding="utf-8")
+    result = build(runner, tmp_path / "out", "--role", "director", "--count", "5", "--seed", "3",
+                   "--candidates", str(people), "--date", "2026-12-01", "--json",
+                   "--history", str(tmp_path / "history.sqlite3"))
+    assert result.exit_code == 0, result.output
+    assert kinds == ["key"] * 3 + ["sheet"] * 3
+    for paper in json.loads(result.stdout)["papers"]:
+        sheet, key = (page_texts(Path(paper["files"][k])) for k in ("questions", "answer_key"))
+        assert "题目卷" in sheet[0] and "面试官用卷" in key[0]
+        assert paper["candidate"] in sheet[0] and paper["candidate"] in key[0]
 
 
 def _in_process(self, workers=None):

@@ -157,26 +157,38 @@ def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = 
     urls = pdf.font_urls()
     plan_layouts = layouts(plans, renderer.workers)
     htmls: list[list[str]] = []
+    order: list[tuple[int, int]] = []  # (paper, document) in the order they are laid out
 
     def jobs() -> Iterator[pdf.Job]:
         """Each paper's HTML as the workers take the previous paper's (a round's HTML
-        takes the parent a second or more)."""
-        for paper, laid_out in zip(papers, plan_layouts, strict=True):
+        takes the parent a second or more). The long documents go first (a key or booklet
+        takes four times a sheet), the short ones last: at the end of a round the workers
+        then share out sheets, rather than one idling while the other lays out a key."""
+        short: list[tuple[tuple[int, int], pdf.Job]] = []
+        for p, (paper, laid_out) in enumerate(zip(papers, plan_layouts, strict=True)):
             htmls.append([render_html(paper, doc.kind, urls, **doc.context)
                           for doc, _ in laid_out])
-            for html, (_, tails) in zip(htmls[-1], laid_out, strict=True):
-                yield pdf.Job(html, tuple((t.pages, t.title) for t in tails))
+            for d, (html, (doc, tails)) in enumerate(zip(htmls[-1], laid_out, strict=True)):
+                job = pdf.Job(html, tuple((t.pages, t.title) for t in tails))
+                if doc.kind in LONG:
+                    order.append((p, d))
+                    yield job
+                else:
+                    short.append(((p, d), job))
+        for place, job in short:
+            order.append(place)
+            yield job
 
-    results = iter(renderer.render(jobs(), on_done))
+    results = dict(zip(order, renderer.render(jobs(), on_done), strict=True))
     built = []
-    for paper, docs, laid_out, paper_htmls in zip(papers, plans, plan_layouts, htmls,
-                                                   strict=True):
+    for p, (paper, docs, laid_out, paper_htmls) in enumerate(
+            zip(papers, plans, plan_layouts, htmls, strict=True)):
         files: dict[str, Path] = {doc.key: doc.path for doc in docs}
         labels: dict[str, str] = {doc.key: doc.label for doc in docs}
         data: dict[Path, bytes] = {}
         warnings: list[str] = []
-        for doc, tails in laid_out:
-            pdfs, logged = next(results)
+        for d, (doc, tails) in enumerate(laid_out):
+            pdfs, logged = results[p, d]
             for part, pdf_bytes in zip([doc, *tails], pdfs, strict=True):
                 data[part.path] = pdf_bytes
             warnings += logged
@@ -190,6 +202,8 @@ def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = 
         built.append(BuiltPaper(paper, files, data, tuple(warnings), labels))
     return built
 
+
+LONG = ("key", "booklet")  # the kinds laid out first: see render_papers
 
 Layout = list[tuple[Document, list[Document]]]  # documents to lay out, each with its tails
 
