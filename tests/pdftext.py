@@ -89,3 +89,23 @@ def file_paths(files: dict) -> dict[str, Path]:
         else:
             out[key] = Path(value)
     return out
+
+
+def page_images(data: bytes) -> list:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return [page.render(scale=150 / 72, grayscale=True).to_pil() for page in document]
+    finally:
+        document.close()
+
+
+def largest_difference(a: bytes, b: bytes) -> int:
+    """The largest grey-level difference of any pixel: edge smoothing differs a little
+    between font formats; a wrong or missing glyph differs by far more."""
+    from PIL import ImageChops
+
+    pages_a, pages_b = page_images(a), page_images(b)
+    assert len(pages_a) == len(pages_b)
+    return max(ImageChops.difference(x, y).getextrema()[1] for x, y in zip(pages_a, pages_b))

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 
-import pypdfium2
 import pytest
-from PIL import ImageChops
 from fontTools import subset
 from fontTools.cffLib import CFFFontSet
 from fontTools.ttLib import TTFont
@@ -15,7 +13,7 @@ from pypdf import PdfReader
 from examgen import fonts, pdf
 from examgen.compactfonts import bare_cid_cff
 
-from .pdftext import bundled_html
+from .pdftext import bundled_html, largest_difference
 
 # Common text, punctuation, Latin with a ligature candidate, and rare name characters
 # (outside GB 2312: they sit far up the font, where a kept-id subset pays for every slot).
@@ -49,22 +47,6 @@ def _descriptors(data: bytes) -> list:
     return out
 
 
-def _pages(data: bytes) -> list:
-    document = pypdfium2.PdfDocument(data)
-    try:
-        return [page.render(scale=150 / 72, grayscale=True).to_pil() for page in document]
-    finally:
-        document.close()
-
-
-def _largest_difference(a: bytes, b: bytes) -> int:
-    """The largest grey-level difference of any pixel: edge smoothing differs a little
-    between font formats; a wrong or missing glyph differs by far more."""
-    pages_a, pages_b = _pages(a), _pages(b)
-    assert len(pages_a) == len(pages_b)
-    return max(ImageChops.difference(x, y).getextrema()[1] for x, y in zip(pages_a, pages_b))
-
-
 def test_every_font_is_embedded_as_a_bare_cid_keyed_cff():
     data, _ = pdf.html_to_pdf(bundled_html(TEXT))
     files = _font_files(data)
@@ -76,9 +58,9 @@ def test_every_font_is_embedded_as_a_bare_cid_keyed_cff():
 def test_pages_look_the_same_as_with_the_fonts_weasyprint_embeds(monkeypatch):
     html = bundled_html(TEXT * 3)
     compact, original = pdf.html_to_pdf(html)[0], _pdf_without_compaction(html, monkeypatch)
-    assert _largest_difference(compact, original) <= 64
+    assert largest_difference(compact, original) <= 64
     other_page = _pdf_without_compaction(bundled_html(TEXT), monkeypatch)
-    assert _largest_difference(compact, other_page) > 200
+    assert largest_difference(compact, other_page) > 200
     assert page_texts_of(compact) == page_texts_of(original)
     assert "王喆堃" in page_texts_of(compact)[0]
 

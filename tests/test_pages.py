@@ -158,3 +158,25 @@ def test_a_question_longer_than_a_page_goes_on_under_its_number(long_question_pa
     assert [p for p, n in enumerate(continued) if n is not None] == list(
         range(where["heading"] + 1, where["score"] + 1))
     assert {continued[p] for p in range(where["heading"] + 1, where["score"] + 1)} == {number}
+
+
+def test_a_points_bullet_prints_where_a_list_marker_would(tmp_path):
+    """The key draws each scoring point's bullet as text hung into the indent (cheaper to lay
+    out than a list marker): it must land exactly where the marker did, on short points and
+    on points that wrap, in the key's sizes."""
+    from examgen.pdf import html_to_pdf
+    from examgen.resources import templates_dir
+
+    from .pdftext import bundled_html, largest_difference
+
+    paper_css = (templates_dir() / "paper.css").read_text(encoding="utf-8")
+    points = "".join(f"<li>{text}</li>" for text in (
+        "能说明背景。", "能给出具体数据，并说明口径与来源；" * 6, "Office 与 CRM 工具的使用经验"))
+    body = (f'<div class="block"><ul class="points">{points}</ul></div>'
+            f'<div class="part" style="font-size: 9pt"><ul class="points">{points}</ul></div>')
+    as_text = html_to_pdf(bundled_html(body, paper_css))[0]
+    as_markers = html_to_pdf(bundled_html(body, paper_css + (
+        "ul.points { list-style: disc } ul.points li { text-indent: 0 }"
+        " ul.points li::before { content: none }")))[0]
+    assert as_text != as_markers
+    assert largest_difference(as_text, as_markers) <= 16
