@@ -109,3 +109,23 @@ def largest_difference(a: bytes, b: bytes) -> int:
     pages_a, pages_b = page_images(a), page_images(b)
     assert len(pages_a) == len(pages_b)
     return max(ImageChops.difference(x, y).getextrema()[1] for x, y in zip(pages_a, pages_b))
+
+
+def as_weasyprint_comes(html: str) -> bytes:
+    """The PDF of WeasyPrint run as it comes: its full default stylesheet, the document's own
+    <style> blocks parsed with it, a fresh font configuration, the collector running."""
+    from examgen import pdf
+    from examgen.compactfonts import compact_fonts
+    from examgen.fonts import reproducible_subsets
+    from examgen.resources import fonts_dir, templates_dir
+
+    pdf.import_weasyprint()  # quietly, on a machine without fonts
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    base_url = templates_dir().as_uri() + "/"
+    fetcher = pdf._fetcher_class()([templates_dir(), fonts_dir()])
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        font_config=FontConfiguration())
+    with reproducible_subsets():
+        return document.write_pdf(finisher=compact_fonts)

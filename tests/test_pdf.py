@@ -142,6 +142,16 @@ def test_the_cycle_collector_rests_while_a_document_is_laid_out_and_catches_up_a
     assert "第一份" in texts[0] and "第二份" in texts[1]
 
 
+def test_workers_forked_after_this_process_laid_out_a_document_still_find_the_fonts():
+    """This process's stylesheets were parsed with its own font configuration; a forked
+    worker starts one of its own and must parse them again (a font Pango cannot find
+    crashes it on a machine without system fonts)."""
+    here = html_to_pdf(bundled_html("<p>本进程</p>"))[0]
+    with Renderer(workers=2) as renderer:
+        there = [pdfs for pdfs, _ in renderer.render([bundled_html("<p>本进程</p>")] * 2)]
+    assert there == [here, here]
+
+
 def test_a_machine_without_any_fonts_prints_the_same_paper_and_says_nothing(tmp_path):
     """A slim container has no fonts at all: the bundled ones must carry every page, with
     neither a Pango complaint nor WeasyPrint's warning about missing system fonts."""

@@ -273,3 +273,20 @@ def test_a_named_panel_with_the_same_questions_needs_no_bank_afterwards(tmp_path
     assert "standardized" not in data["ranking"][0]
     assert [(i["number"], i["name"]) for i in data["interviewers"]] == [(1, "王敏"),
                                                                         (2, "李强")]
+
+
+def test_the_report_is_the_same_to_the_byte_as_weasyprint_makes_it(rated, tmp_path,
+                                                                   monkeypatch):
+    """examgen runs WeasyPrint lighter (tests/test_useragent.py): the report too."""
+    import examgen.pdf
+    from click.testing import CliRunner
+
+    from .pdftext import as_weasyprint_comes
+
+    laid_out: list[tuple[str, bytes]] = []
+    real = examgen.pdf.html_to_pdf
+    monkeypatch.setattr(examgen.pdf, "html_to_pdf", lambda html: (
+        laid_out.append((html, real(html)[0])) or real(html)))
+    assert report(CliRunner(), rated, tmp_path).exit_code == 0
+    ((html, data),) = laid_out
+    assert data == as_weasyprint_comes(html)
