@@ -81,9 +81,9 @@ def test_parts_are_written_to_the_bank_and_printed_under_their_titles(runner, tm
     assert built.exit_code == 0, built.output
     paper = json.loads(built.stdout)["papers"][0]
     key = squash("".join(page_texts(tmp_path / "papers" / f"{paper['id']}-key.pdf")))
-    assert "价值理解评分要点•能说清客户信任" in key  # each point after its bullet
-    assert "语言与表达评分要点•条理清楚" in key
-    assert "落地与评估评分要点•有评估方法" in key
+    assert "价值理解评分要点·能说清客户信任" in key  # after its bullet (• and · share a glyph)
+    assert "语言与表达评分要点·条理清楚" in key
+    assert "落地与评估评分要点·有评估方法" in key
 
 
 def test_line_based_traditional_document_with_parts_and_a_cut_off_end():
