@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,35 @@ def test_workers_forked_after_this_process_laid_out_a_document_still_find_the_fo
     with Renderer(workers=2) as renderer:
         there = [pdfs for pdfs, _ in renderer.render([bundled_html("<p>本进程</p>")] * 2)]
     assert there == [here, here]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process table")
+def test_a_renderer_stopped_at_once_takes_its_workers_along_without_the_kernels_help(
+        monkeypatch):
+    """Outside Linux nothing kills a worker whose parent dies: stopping the renderer must
+    end its workers itself."""
+    monkeypatch.setattr(examgen.pdf, "_die_with_parent", lambda: None)
+    renderer = Renderer(workers=2)
+    renderer.render([bundled_html("<p>一</p>")])
+    first = renderer._zygote.pid
+    workers = [int(pid) for pid in
+               Path(f"/proc/{first}/task/{first}/children").read_text().split()]
+    assert len(workers) == 2
+    renderer.close(stop=True)
+
+    def alive(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in workers if alive(pid)]
+    for pid in left:  # never leave one behind holding this run's pipes, even on failure
+        os.kill(pid, signal.SIGKILL)
+    assert not left
 
 
 def test_a_machine_without_any_fonts_prints_the_same_paper_and_says_nothing(tmp_path):

@@ -271,6 +271,15 @@ def _zygote(conn: Any, workers: int, tmpdir: str, parent: int) -> None:
     pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"),
                                initializer=_warm_worker, initargs=(tmpdir, os.getpid()))
     pool.submit(_ready)  # fork every worker now, while this process has a single thread
+
+    def stop(_signum: int, _frame: object) -> None:
+        """SIGTERM (the renderer stopping at once): the workers first, where the kernel
+        would not take them along (no PR_SET_PDEATHSIG outside Linux)."""
+        for worker in list(getattr(pool, "_processes", {}).values()):
+            worker.kill()
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, stop)
     replies: queue.SimpleQueue = queue.SimpleQueue()
     sender = threading.Thread(target=_send_replies, args=(conn, replies), daemon=True)
     sender.start()
@@ -394,7 +403,10 @@ class Renderer:
                     self._conn.send(None)
                 self._zygote.join(timeout=30)
             if self._zygote.is_alive():
-                self._zygote.kill()  # its workers die with it (PR_SET_PDEATHSIG)
+                self._zygote.terminate()  # it kills its workers, then itself
+                self._zygote.join(timeout=5)
+            if self._zygote.is_alive():
+                self._zygote.kill()  # its workers die with it on Linux (PR_SET_PDEATHSIG)
                 self._zygote.join()
             self._conn.close()
             self._zygote = None
