@@ -65,3 +65,15 @@ def test_no_template_writes_what_the_lighter_stylesheet_leaves_out():
         assert not re.search(rf"<(?:{'|'.join(useragent.FORM_ELEMENTS)})\b", text), path.name
         assert not re.search(r"\bdir\s*=", text), path.name
         assert not re.search(r"footnote|::marker|list-item", text), path.name
+
+
+def test_a_weasyprint_without_the_hook_is_used_as_it_comes(monkeypatch):
+    html = weasyprints_html()
+    monkeypatch.delattr(html, "_ua_stylesheets")
+    useragent.html_class.cache_clear()
+    try:
+        assert useragent.html_class() is html
+    finally:
+        monkeypatch.undo()
+        useragent.html_class.cache_clear()
+    assert useragent.html_class() is not html
