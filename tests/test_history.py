@@ -137,7 +137,8 @@ def test_concurrent_builds_never_lose_a_record(tmp_path):
     assert len(list((tmp_path / "p").glob("*.pdf"))) == 9  # sheet, key, rating sheet each
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the worker in /proc")
+@pytest.mark.skipif(not Path(f"/proc/self/task/{os.getpid()}/children").exists(),
+                    reason="finds the worker in /proc")
 def test_renderer_removes_weasyprints_temporary_folders_even_after_a_killed_worker():
     renderer = Renderer(workers=2)
     tmpdir = Path(renderer._tmpdir)

@@ -153,7 +153,8 @@ def test_workers_forked_after_this_process_laid_out_a_document_still_find_the_fo
     assert there == [here, here]
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process table")
+@pytest.mark.skipif(not Path(f"/proc/self/task/{os.getpid()}/children").exists(),
+                    reason="reads the process table")
 def test_a_renderer_stopped_at_once_takes_its_workers_along_without_the_kernels_help(
         monkeypatch):
     """Outside Linux nothing kills a worker whose parent dies: stopping the renderer must
