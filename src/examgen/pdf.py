@@ -157,7 +157,7 @@ def _collector_paused() -> Iterator[None]:
 
     WeasyPrint makes some hundred thousand objects per document that live until it is
     written, and the collector, run after every few hundred new objects, went through
-    them again and again: a quarter of a key's time. What the document leaves in cycles
+    them again and again: a fifth of a round's CPU. What the document leaves in cycles
     is collected once, as the next document starts."""
     global _garbage
     if _garbage:
