@@ -128,3 +128,17 @@ def test_a_build_piped_into_cat_exits_promptly_on_sigterm(round_job):
     assert time.monotonic() - started < 15
     assert proc.returncode == 143
     assert not marked(round_job["mark"])
+
+
+def test_a_renderer_stopped_the_moment_it_started_says_nothing():
+    """A build that fails at once (an unwritable history) stops its renderer while the
+    child it forked may not have its own signal handlers yet: no traceback from there."""
+    code = ("from examgen.cli import _signals_stop\n"
+            "from examgen.pdf import Renderer\n"
+            "with _signals_stop():\n"
+            "    for _ in range(30):\n"
+            "        Renderer(workers=2).close(stop=True)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr

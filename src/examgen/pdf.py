@@ -210,6 +210,10 @@ def _run(job: str | Job) -> tuple[bytes | list[bytes], list[str]]:
     return html_to_pdf(job) if isinstance(job, str) else job_to_pdfs(job)
 
 
+_CHILD_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                  if hasattr(signal, name)}
+
+
 def _as_child(tmpdir: str, parent: int) -> None:
     """What every process examgen forks does first. It lives only as long as its parent:
     Ctrl-C is the parent's to handle (no traceback from here), SIGTERM and SIGHUP simply
@@ -220,6 +224,7 @@ def _as_child(tmpdir: str, parent: int) -> None:
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _CHILD_SIGNALS)  # held back by the Renderer
     _die_with_parent()
     if os.getppid() != parent:  # it died before prctl took effect
         os._exit(1)
@@ -349,7 +354,14 @@ class Renderer:
             self._zygote = context.Process(target=_zygote, name="examgen-renderer",
                                            args=(theirs, self.workers, self._tmpdir,
                                                  os.getpid()))
-            self._zygote.start()
+            # Until it has signal handlers of its own, the child has this process's: a signal
+            # in between (a build stopped at once) would raise Stopped in it, with a traceback.
+            # It is held back until _as_child has set them.
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, _CHILD_SIGNALS)
+            try:
+                self._zygote.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
             theirs.close()
 
     def render(self, htmls: Iterable[str | Job],
