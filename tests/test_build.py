@@ -291,19 +291,7 @@ def test_a_rounds_rating_sheets_are_the_last_page_of_each_key_written_apart(
         runner, tmp_path, monkeypatch):
     """In a round the rating sheet is not laid out a second time: the key's last page (its
     rating sheet) is also written as PAPER-ID-rating-1.pdf, under the sheet's own title."""
-    import examgen.pdf
-
-    laid_out: list[examgen.pdf.Job] = []
-    real = examgen.pdf.job_to_pdfs
-    monkeypatch.setattr(examgen.pdf, "job_to_pdfs", lambda job: laid_out.append(job) or real(job))
-    monkeypatch.setattr(examgen.pdf.Renderer, "__init__", _in_process)
-    people = tmp_path / "people.csv"
-    people.write_text("姓名\n张三\n李四\n", encoding="utf-8")
-    result = build(runner, tmp_path / "out", "--role", "director", "--count", "5", "--seed", "3",
-                   "--candidates", str(people), "--date", "2026-12-01", "--json",
-                   "--history", str(tmp_path / "history.sqlite3"))
-    assert result.exit_code == 0, result.output
-    papers = json.loads(result.stdout)["papers"]
+    papers, laid_out = _round_laid_out(runner, tmp_path, monkeypatch, ["张三", "李四"])
     assert len(laid_out) == 2 * 2  # a sheet and a key a paper
     assert sorted(len(job.tails) for job in laid_out) == [0, 0, 1, 1]
     for paper in papers:
@@ -318,24 +306,31 @@ def test_a_round_lays_out_every_key_before_the_sheets_and_files_each_where_it_be
         runner, tmp_path, monkeypatch):
     """Long documents first, so the workers end a round sharing out short ones; the order
     of layout changes nothing in what is written where."""
+    papers, laid_out = _round_laid_out(runner, tmp_path, monkeypatch, ["张三", "李四", "王五"])
+    kinds = [re.search(r'<body class="(\w+)', job.html).group(1) for job in laid_out]
+    assert kinds == ["key"] * 3 + ["sheet"] * 3
+    for paper in papers:
+        sheet, key = (page_texts(Path(paper["files"][k])) for k in ("questions", "answer_key"))
+        assert "题目卷" in sheet[0] and "面试官用卷" in key[0]
+        assert paper["candidate"] in sheet[0] and paper["candidate"] in key[0]
+
+
+def _round_laid_out(runner, tmp_path, monkeypatch, names: list[str]) -> tuple[list, list]:
+    """A director round of 5-question papers for `names`, laid out in this process: the
+    papers of its JSON output and every Job laid out, in order."""
     import examgen.pdf
 
-    kinds: list[str] = []
+    laid_out: list[examgen.pdf.Job] = []
     real = examgen.pdf.job_to_pdfs
-    monkeypatch.setattr(examgen.pdf, "job_to_pdfs", lambda job: kinds.append(
-        re.search(r'<body class="(\w+)', job.html).group(1)) or real(job))
+    monkeypatch.setattr(examgen.pdf, "job_to_pdfs", lambda job: laid_out.append(job) or real(job))
     monkeypatch.setattr(examgen.pdf.Renderer, "__init__", _in_process)
     people = tmp_path / "people.csv"
-    people.write_text("姓名\n张三\n李四\n王五\n", encoding="utf-8")
+    people.write_text("姓名\n" + "".join(f"{name}\n" for name in names), encoding="utf-8")
     result = build(runner, tmp_path / "out", "--role", "director", "--count", "5", "--seed", "3",
                    "--candidates", str(people), "--date", "2026-12-01", "--json",
                    "--history", str(tmp_path / "history.sqlite3"))
     assert result.exit_code == 0, result.output
-    assert kinds == ["key"] * 3 + ["sheet"] * 3
-    for paper in json.loads(result.stdout)["papers"]:
-        sheet, key = (page_texts(Path(paper["files"][k])) for k in ("questions", "answer_key"))
-        assert "题目卷" in sheet[0] and "面试官用卷" in key[0]
-        assert paper["candidate"] in sheet[0] and paper["candidate"] in key[0]
+    return json.loads(result.stdout)["papers"], laid_out
 
 
 def _in_process(self, workers=None):

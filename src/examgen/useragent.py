@@ -14,11 +14,10 @@ import re
 from functools import cache
 from typing import Any
 
-# Selectors no template can match: form fields, the dir attribute, footnotes and notes.
-UNUSED = re.compile(r"\[dir\b|::(?:footnote|note)-|^(?:button|input|select|textarea|"
-                    r"fieldset|keygen|option|optgroup)\b|:is\(input\b")
 FORM_ELEMENTS = ("button", "input", "select", "textarea", "fieldset", "keygen", "option",
                  "optgroup")
+# Selectors no template can match: form fields, the dir attribute, footnotes and notes.
+UNUSED = re.compile(rf"\[dir\b|::(?:footnote|note)-|^(?:{'|'.join(FORM_ELEMENTS)})\b|:is\(input\b")
 
 
 def trimmed(css: str) -> str:
