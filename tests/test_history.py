@@ -7,8 +7,10 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -148,3 +150,19 @@ def test_renderer_removes_weasyprints_temporary_folders_even_after_a_killed_work
     os.kill(worker, signal.SIGKILL)
     renderer.close()
     assert not tmpdir.exists()
+
+
+def test_a_new_history_opened_while_another_examgen_switches_it_waits_its_turn(tmp_path):
+    """A new file is switched to WAL by whichever build opens it first. Another build
+    switching it meanwhile is told "busy" at once, without SQLite's busy timeout: five
+    builds opening one new history together lost one to "另一个 examgen 正在写入" now and
+    then (a test of theirs failed in CI). Here the other examgen is mid-switch."""
+    path = tmp_path / "h.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # what its switch to WAL holds for a moment
+    threading.Timer(0.3, other.rollback).start()
+    with History(path) as history:
+        assert history.find() == []
+        journal = history._db.execute("PRAGMA journal_mode").fetchone()[0]
+    other.close()
+    assert journal == "wal"

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
@@ -245,7 +246,7 @@ class History:
                                f"本版本只认识到 {SCHEMA_VERSION}），请升级 examgen", self.path)
         if version == SCHEMA_VERSION and not self._missing_tables():
             return
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._use_wal()
         with self.transaction() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]  # another may have won
             for step in range(version + 1, SCHEMA_VERSION + 1):
@@ -253,6 +254,21 @@ class History:
             for stmt in _statements(SCHEMA):  # tables added to SCHEMA without a migration
                 db.execute(stmt)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _use_wal(self) -> None:
+        """WAL, so that reading never waits for a write. The switch writes the file's header:
+        a build switching it while another one does is told "busy" at once, without the busy
+        timeout (it holds a read lock the other needs), so it tries again until the other
+        is done, as the timeout would have waited."""
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.01)
 
     def _missing_tables(self) -> bool:
         wanted = set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA))
