@@ -25,6 +25,17 @@ def test_coverage_file_matches_the_fonts_themselves():
     assert fonts.covered() == frozenset(set.intersection(*maps))
 
 
+def test_the_digits_in_the_rating_bubbles_advance_as_their_row_assumes():
+    """sheets.digit_row spaces a row of digits by their advance: every digit of the regular
+    face (the bubbles' digits are not bold)."""
+    from examgen.sheets import DIGIT_ADVANCE_EM
+
+    font = TTFont(str(fonts.font_paths()["normal"]), lazy=True)
+    cmap, hmtx = font.getBestCmap(), font["hmtx"]
+    em = font["head"].unitsPerEm
+    assert {hmtx[cmap[ord(d)]][0] / em for d in "0123456789"} == {DIGIT_ADVANCE_EM}
+
+
 def test_gb2312_is_fully_covered():
     chars = charset("gb2312", range(0xA1, 0xF8), range(0xA1, 0xFF))
     assert len(chars) > 7400

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import pytest
 
@@ -76,3 +78,15 @@ def test_unknown_layout_or_wrong_page_count_is_refused():
         layout.page_layout(SheetId("D-1", 1, 1, 1, 5, "R9"))
     with pytest.raises(ValueError, match="page count"):
         layout.page_layout(SheetId("D-1", 1, 1, 1, 25, "R1"))
+
+
+def test_a_row_of_bubbles_that_is_not_evenly_spaced_digits_is_not_printed_as_one_line():
+    from examgen.sheets import digit_row
+
+    row = layout.rating_sheets("D-1", 1, 3)[0].rows[0]
+    assert digit_row(row).count("12345") == 1
+    uneven = dataclasses.replace(row, bubbles=row.bubbles[:2] + row.bubbles[3:])
+    with pytest.raises(ValueError, match="one pitch"):
+        digit_row(uneven)
+    with pytest.raises(ValueError, match="one pitch"):
+        digit_row(layout.recommendation_row())

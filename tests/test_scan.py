@@ -119,6 +119,13 @@ def test_printed_markers_and_bubbles_are_where_the_layout_says(panel):
                 return ink[ys, xs].mean()
             # The outline is on the radius, with paper just outside it.
             assert ring(layout.BUBBLE_R - layout.BUBBLE_LINE / 2) > 3 * ring(layout.BUBBLE_R + 0.9)
+            if b.inside:  # its digit in the middle: ink within the ring, centred on it
+                inner = ink[round((b.y - 2.2) * s):round((b.y + 2.2) * s),
+                            round((b.x - 2.2) * s):round((b.x + 2.2) * s)]
+                yy, xx = np.mgrid[:inner.shape[0], :inner.shape[1]] / s - 2.2
+                assert inner.sum() > 0, (row.key, b.value)
+                centre = ((xx * inner).sum() / inner.sum(), (yy * inner).sum() / inner.sum())
+                assert max(map(abs, centre)) < 0.35, (row.key, b.value, centre)
 
 
 def test_a_blank_sheet_names_its_paper_interviewer_and_page_and_reads_not_rated(panel):

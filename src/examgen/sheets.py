@@ -7,6 +7,8 @@ document (a booklet, the written key) with only `paper`, `interviewer` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import jinja2
 from markupsafe import Markup
 
@@ -32,6 +34,40 @@ def marker_svg(marker_id: int) -> Markup:
                   f'<path d="{cells}" fill="#000"/></svg>')
 
 
+# The regular face's digits all advance 0.555 em (tabular figures): a row of digits with a
+# letter-spacing of one pitch less that puts each one in the middle of its bubble.
+DIGIT_ADVANCE_EM = 0.555
+DIGIT_PT = 7.5  # = .rating-sheet .digits font-size in rating.css
+
+
+def rings_svg(rows: Sequence[layout.Row]) -> Markup:
+    """The outline of every bubble on a sheet, as one picture the size of the page.
+
+    A hundred round-bordered boxes took WeasyPrint a third of a rating sheet's time to lay
+    out and draw; a picture of circles takes a tenth of that, and prints the same ring
+    (the border ran inside the radius: the stroke is centred half a line in)."""
+    r = layout.BUBBLE_R - layout.BUBBLE_LINE / 2
+    circles = "".join(f'<circle cx="{b.x:g}" cy="{b.y:g}" r="{r:g}"/>'
+                      for row in rows for b in row.bubbles)
+    return Markup(f'<svg viewBox="0 0 {layout.PAGE_W:g} {layout.PAGE_H:g}">'
+                  f'<g fill="none" stroke="#333" stroke-width="{layout.BUBBLE_LINE:g}">'
+                  f"{circles}</g></svg>")
+
+
+def digit_row(row: layout.Row) -> Markup:
+    """A row's digits ("1" … "5") in its bubbles: one line of text, not a box each."""
+    xs = [b.x for b in row.bubbles]
+    pitches = {round(b - a, 6) for a, b in zip(xs, xs[1:])}
+    if len(pitches) != 1 or not all(len(b.text) == 1 and b.text.isdigit()
+                                    for b in row.bubbles):
+        raise ValueError(f"row {row.key}: digits at one pitch only")
+    advance = DIGIT_ADVANCE_EM * DIGIT_PT * 25.4 / 72  # mm
+    top = row.y - layout.BUBBLE_R + layout.BUBBLE_LINE  # the line box the border held
+    return Markup(f'<div class="abs digits" style="left: {xs[0] - advance / 2:.3f}mm; '
+                  f'top: {top:.2f}mm; letter-spacing: {pitches.pop() - advance:.3f}mm">'
+                  f'{"".join(b.text for b in row.bubbles)}</div>')
+
+
 def rating_pages(paper, interviewer: int) -> list[layout.PageLayout]:
     """An interviewer rates the open questions; a written test's choice items (numbered
     first) are graded from the candidate's answer grid instead."""
@@ -53,4 +89,5 @@ def grid_pages(paper) -> list[layout.PageLayout]:
 
 def register(env: jinja2.Environment) -> None:
     env.globals.update(sheet_layout=layout, rating_pages=rating_pages, grid_pages=grid_pages,
-                       qr_svg=qr_svg, marker_svg=marker_svg)
+                       qr_svg=qr_svg, marker_svg=marker_svg, rings_svg=rings_svg,
+                       digit_row=digit_row)
