@@ -180,3 +180,39 @@ def test_a_points_bullet_prints_where_a_list_marker_would(tmp_path):
         " ul.points li::before { content: none }")))[0]
     assert as_text != as_markers
     assert largest_difference(as_text, as_markers) <= 16
+
+
+def test_the_margin_boxes_widths_change_nothing_a_page_shows(tmp_path):
+    """The header and footer boxes have fixed widths (WeasyPrint otherwise measures their
+    text twice on every page: 6% of a key). With a 50-character running header, pages that
+    continue a question, an interviewer's mark and the page count, every kind of document
+    prints to the same bytes as with the widths left to WeasyPrint."""
+    from examgen.build import paper_documents
+    from examgen.pdf import font_urls, html_to_pdf
+    from examgen.render import render_html
+    from examgen.resources import default_bank_dir
+
+    bank = load_bank(default_bank_dir())
+    company = "示例科技（华东）信息服务有限公司" * 2 + "客户体验中心"
+    papers = [new_paper(bank, "director", 12, 3, candidate="欧阳喆堃", day="2026-12-01",
+                        company=company, mode=mode, interviewers=names)
+              for mode, names in (("written", ()), ("oral", ("王敏", "欧阳修远")))]
+    auto = ("<style>@page { @top-left { width: auto } @top-right { width: auto }"
+            " @bottom-left { width: auto } @bottom-center { width: auto }"
+            " @bottom-right { width: auto } }</style></head>")
+    kinds, continued = set(), 0
+    for paper in papers:
+        for doc in paper_documents(paper, tmp_path):
+            if doc.kind in kinds or doc.pages:  # a tail: the key's own last pages
+                continue
+            kinds.add(doc.kind)
+            html = render_html(paper, doc.kind, font_urls(), **doc.context)
+            fixed = html_to_pdf(html)[0]
+            assert html_to_pdf(html.replace("</head>", auto, 1))[0] == fixed, doc.kind
+            path = tmp_path / f"{doc.kind}.pdf"
+            path.write_bytes(fixed)
+            pages = [p for p in page_fragments(path) if "评分卡" not in p]  # a rating sheet
+            assert all(p[0].startswith(company) and len(p[0]) >= 50 for p in pages), doc.kind
+            continued += sum(p[1].endswith("（续）") for p in pages)
+    assert kinds == {"sheet", "key", "booklet", "panel"}, kinds
+    assert continued
