@@ -216,3 +216,34 @@ def test_the_margin_boxes_widths_change_nothing_a_page_shows(tmp_path):
             continued += sum(p[1].endswith("（续）") for p in pages)
     assert kinds == {"sheet", "key", "booklet", "panel"}, kinds
     assert continued
+
+
+def test_the_rating_circles_print_where_five_bordered_boxes_would():
+    """A key's scorebox draws its five rating circles as one box (digits spaced by the font's
+    tabular figures, rings one picture) where five round-bordered boxes were. Compared at
+    150 dpi, smoothed over a quarter millimetre (the rings' edges are smoothed differently):
+    the same, where a ring or a digit a quarter millimetre off is not."""
+    import cv2
+    import numpy as np
+
+    from examgen.pdf import html_to_pdf
+    from examgen.resources import templates_dir
+
+    from .pdftext import bundled_html, page_images
+
+    paper_css = (templates_dir() / "paper.css").read_text(encoding="utf-8")
+    boxes = (".circle { display: inline-block; width: 4.6mm; height: 4.6mm; line-height: 4.6mm;"
+             " border: 0.6pt solid #333; border-radius: 50%; text-align: center;"
+             " margin-left: 1mm; font-size: 8pt; }")
+
+    def scorebox(circles: str, css: str = ""):
+        body = (f'<table class="scoring"><tr><td class="levels">锚点</td><td class="scorebox">'
+                f'<div class="rating">评级 {circles}</div></td></tr></table>')
+        [page] = page_images(html_to_pdf(bundled_html(body, paper_css + css))[0])
+        return cv2.GaussianBlur(np.asarray(page, dtype=np.float32), (0, 0), 1.5)
+
+    five = scorebox("".join(f'<span class="circle">{n}</span>' for n in range(1, 6)), boxes)
+    assert np.abs(scorebox('<span class="circles">12345</span>') - five).max() < 45
+    for off in ("margin-left: 0.25mm", "vertical-align: 0.25mm", "letter-spacing: 4.3mm"):
+        moved = scorebox(f'<span class="circles" style="{off}">12345</span>')
+        assert np.abs(moved - five).max() > 50, off
