@@ -37,15 +37,16 @@ def marker_svg(marker_id: int) -> Markup:
 # The regular face's digits all advance 0.555 em (tabular figures): a row of digits with a
 # letter-spacing of one pitch less that puts each one in the middle of its bubble.
 DIGIT_ADVANCE_EM = 0.555
-DIGIT_PT = 7.5  # = .rating-sheet .digits font-size in rating.css
+DIGIT_PT = 7.5  # the digits' size in the bubbles
 
 
 def rings_svg(rows: Sequence[layout.Row]) -> Markup:
     """The outline of every bubble on a sheet, as one picture the size of the page.
 
-    A hundred round-bordered boxes took WeasyPrint a third of a rating sheet's time to lay
-    out and draw; a picture of circles takes a tenth of that, and prints the same ring
-    (the border ran inside the radius: the stroke is centred half a line in)."""
+    A hundred round-bordered boxes took WeasyPrint two fifths of a rating sheet's time to
+    lay out and draw; this picture and a line of digits a row (digit_row) take under half
+    of that, and print the same rings (the border ran inside the radius: the stroke is
+    centred half a line in)."""
     r = layout.BUBBLE_R - layout.BUBBLE_LINE / 2
     circles = "".join(f'<circle cx="{b.x:g}" cy="{b.y:g}" r="{r:g}"/>'
                       for row in rows for b in row.bubbles)
@@ -64,7 +65,8 @@ def digit_row(row: layout.Row) -> Markup:
     advance = DIGIT_ADVANCE_EM * DIGIT_PT * 25.4 / 72  # mm
     top = row.y - layout.BUBBLE_R + layout.BUBBLE_LINE  # the line box the border held
     return Markup(f'<div class="abs digits" style="left: {xs[0] - advance / 2:.3f}mm; '
-                  f'top: {top:.2f}mm; letter-spacing: {pitches.pop() - advance:.3f}mm">'
+                  f'top: {top:.2f}mm; font-size: {DIGIT_PT:g}pt; '
+                  f'letter-spacing: {pitches.pop() - advance:.3f}mm">'
                   f'{"".join(b.text for b in row.bubbles)}</div>')
 
 
