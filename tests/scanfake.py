@@ -20,6 +20,22 @@ CLEAR = ("fill", "small", "offcentre", "hatched")
 REVIEW = ("double", "crossed", "faint")
 
 
+def rings_where_the_layout_says(page: np.ndarray, rows, dpi: int) -> bool:
+    """Every bubble's outline is printed on its radius, with paper just outside it."""
+    s = dpi / 25.4
+    ink = 255 - page.astype(np.float32)
+    angles = np.linspace(0, 2 * np.pi, 48, endpoint=False)
+
+    def ring(b: layout.Bubble, r: float) -> float:
+        xs = np.round((b.x + r * np.cos(angles)) * s).astype(int)
+        ys = np.round((b.y + r * np.sin(angles)) * s).astype(int)
+        return float(ink[ys, xs].mean())
+
+    on = layout.BUBBLE_R - layout.BUBBLE_LINE / 2
+    return all(ring(b, on) > 3 * ring(b, layout.BUBBLE_R + 0.9)
+               for row in rows for b in row.bubbles)
+
+
 def rasterize(pdf: bytes, dpi: int) -> list[np.ndarray]:
     doc = pdfium.PdfDocument(pdf)
     try:

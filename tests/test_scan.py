@@ -109,16 +109,11 @@ def test_printed_markers_and_bubbles_are_where_the_layout_says(panel):
     assert sorted(found) == [0, 1, 2, 3]
     for marker_id, corners in layout.marker_corners().items():
         assert np.abs(found[marker_id] - np.array(corners) * s).max() < 0.4 * s
+    rows = panel.layouts(1)[0].rows
+    assert fake.rings_where_the_layout_says(page, rows, dpi)
     ink = 255 - page.astype(np.float32)
-    angles = np.linspace(0, 2 * np.pi, 48, endpoint=False)
-    for row in panel.layouts(1)[0].rows:
+    for row in rows:
         for b in row.bubbles:
-            def ring(r, b=b):
-                xs = np.round((b.x + r * np.cos(angles)) * s).astype(int)
-                ys = np.round((b.y + r * np.sin(angles)) * s).astype(int)
-                return ink[ys, xs].mean()
-            # The outline is on the radius, with paper just outside it.
-            assert ring(layout.BUBBLE_R - layout.BUBBLE_LINE / 2) > 3 * ring(layout.BUBBLE_R + 0.9)
             if b.inside:  # its digit in the middle: ink within the ring, centred on it
                 inner = ink[round((b.y - 2.2) * s):round((b.y + 2.2) * s),
                             round((b.x - 2.2) * s):round((b.x + 2.2) * s)]

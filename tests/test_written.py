@@ -21,6 +21,7 @@ from examgen.history import History
 from examgen.resources import default_bank_dir
 from examgen.sampling import largest_remainder, sample
 
+from . import scanfake
 from .conftest import balanced_questions, question, write_bank
 from .pdftext import page_texts, squash
 
@@ -199,8 +200,8 @@ def test_the_history_keeps_what_grading_needs_without_the_bank(written_paper):
 
 
 def _letters_drawn_in_their_bubbles(paper: dict) -> bool:
-    """Each bubble of the grid has its option letter drawn inside: ink within 1.2 mm of the
-    centre (the circle itself runs at 3.2 mm), on the page rendered at 200 dpi."""
+    """Each bubble of the grid has its ring on its radius and its option letter drawn inside:
+    ink within 1.2 mm of the centre (the circle itself runs at 3.2 mm), at 200 dpi."""
     import numpy as np
     import pypdfium2
 
@@ -216,7 +217,8 @@ def _letters_drawn_in_their_bubbles(paper: dict) -> bool:
     centres = [(b.x, b.y) for row in sheet.rows for b in row.bubbles]
     inked = [page[int((y - 1.2) * px):int((y + 1.2) * px),
                   int((x - 1.2) * px):int((x + 1.2) * px)].min() < 128 for x, y in centres]
-    return len(centres) >= 80 and all(inked)
+    return (len(centres) >= 80 and all(inked)
+            and scanfake.rings_where_the_layout_says(page, sheet.rows, 200))
 
 
 def test_the_sheet_starts_with_the_answer_grid_then_the_lettered_items(written_paper):
