@@ -14,7 +14,7 @@ from examgen.paper import Paper
 from examgen.pdf import Renderer
 
 from .conftest import balanced_questions, write_bank
-from .pdftext import ink_margins, page_fragments, page_texts, squash
+from .pdftext import bundled_html, ink_margins, page_fragments, page_texts, squash
 
 COMPANY = "示例科技（华东）信息服务有限公司"
 SIDE_MM = 15.5  # the text column starts 16 mm from either side
@@ -160,24 +160,29 @@ def test_a_question_longer_than_a_page_goes_on_under_its_number(long_question_pa
     assert {continued[p] for p in range(where["heading"] + 1, where["score"] + 1)} == {number}
 
 
+def with_paper_css(body: str, css: str = "") -> bytes:
+    """The PDF of `body` styled as a paper is (paper.css), plus `css`."""
+    from examgen.pdf import html_to_pdf
+    from examgen.resources import templates_dir
+
+    paper_css = (templates_dir() / "paper.css").read_text(encoding="utf-8")
+    return html_to_pdf(bundled_html(body, paper_css + css))[0]
+
+
 def test_a_points_bullet_prints_where_a_list_marker_would(tmp_path):
     """The key draws each scoring point's bullet as text hung into the indent (cheaper to lay
     out than a list marker): it must land exactly where the marker did, on short points and
     on points that wrap, in the key's sizes."""
-    from examgen.pdf import html_to_pdf
-    from examgen.resources import templates_dir
+    from .pdftext import largest_difference
 
-    from .pdftext import bundled_html, largest_difference
-
-    paper_css = (templates_dir() / "paper.css").read_text(encoding="utf-8")
     points = "".join(f"<li>{text}</li>" for text in (
         "能说明背景。", "能给出具体数据，并说明口径与来源；" * 6, "Office 与 CRM 工具的使用经验"))
     body = (f'<div class="block"><ul class="points">{points}</ul></div>'
             f'<div class="part" style="font-size: 9pt"><ul class="points">{points}</ul></div>')
-    as_text = html_to_pdf(bundled_html(body, paper_css))[0]
-    as_markers = html_to_pdf(bundled_html(body, paper_css + (
+    as_text = with_paper_css(body)
+    as_markers = with_paper_css(body, (
         "ul.points { list-style: disc } ul.points li { text-indent: 0 }"
-        " ul.points li::before { content: none }")))[0]
+        " ul.points li::before { content: none }"))
     assert as_text != as_markers
     assert largest_difference(as_text, as_markers) <= 16
 
@@ -226,12 +231,8 @@ def test_the_rating_circles_print_where_five_bordered_boxes_would():
     import cv2
     import numpy as np
 
-    from examgen.pdf import html_to_pdf
-    from examgen.resources import templates_dir
+    from .pdftext import page_images
 
-    from .pdftext import bundled_html, page_images
-
-    paper_css = (templates_dir() / "paper.css").read_text(encoding="utf-8")
     boxes = (".circle { display: inline-block; width: 4.6mm; height: 4.6mm; line-height: 4.6mm;"
              " border: 0.6pt solid #333; border-radius: 50%; text-align: center;"
              " margin-left: 1mm; font-size: 8pt; }")
@@ -239,7 +240,7 @@ def test_the_rating_circles_print_where_five_bordered_boxes_would():
     def scorebox(circles: str, css: str = ""):
         body = (f'<table class="scoring"><tr><td class="levels">锚点</td><td class="scorebox">'
                 f'<div class="rating">评级 {circles}</div></td></tr></table>')
-        [page] = page_images(html_to_pdf(bundled_html(body, paper_css + css))[0])
+        [page] = page_images(with_paper_css(body, css))
         return cv2.GaussianBlur(np.asarray(page, dtype=np.float32), (0, 0), 1.5)
 
     five = scorebox("".join(f'<span class="circle">{n}</span>' for n in range(1, 6)), boxes)

@@ -272,8 +272,8 @@ BROKEN = "生成 PDF 的进程意外退出（内存不足或被终止），未�
 
 
 def _zygote(conn: Any, workers: int, tmpdir: str, parent: int) -> None:
-    """The renderer's first process: imports WeasyPrint (half a second) once, while the
-    parent loads the bank and writes the HTML, then forks the workers, which start warm.
+    """The renderer's first process: imports WeasyPrint once, while the parent loads the
+    bank and writes the HTML, then forks the workers, which start warm.
     It hands them the jobs that come down `conn`, (index, job), and sends back each
     (index, result, error) as soon as it is done; None ends it."""
     _as_child(tmpdir, parent)
