@@ -115,7 +115,7 @@ def as_weasyprint_comes(html: str) -> bytes:
     """The PDF of WeasyPrint run as it comes: its full default stylesheet, the document's own
     <style> blocks parsed with it, a fresh font configuration, the collector running."""
     from examgen import pdf
-    from examgen.compactfonts import compact_fonts
+    from examgen.compactfonts import compact_embedding
     from examgen.fonts import reproducible_subsets
     from examgen.resources import fonts_dir, templates_dir
 
@@ -127,5 +127,5 @@ def as_weasyprint_comes(html: str) -> bytes:
     fetcher = pdf._fetcher_class()([templates_dir(), fonts_dir()])
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
         font_config=FontConfiguration())
-    with reproducible_subsets():
-        return document.write_pdf(finisher=compact_fonts)
+    with reproducible_subsets(), compact_embedding() as finisher:
+        return document.write_pdf(finisher=finisher)

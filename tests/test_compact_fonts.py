@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pytest
@@ -22,8 +23,9 @@ TEXT = ("<p>第 3 题：请描述您处理客户投诉的经历，office fi “�
 
 
 def _pdf_without_compaction(html: str, monkeypatch) -> bytes:
+    """The PDF with the fonts WeasyPrint's own subsetting embeds."""
     with monkeypatch.context() as patch:
-        patch.setattr(pdf, "compact_fonts", lambda document, writer: None)
+        patch.setattr(pdf, "compact_embedding", lambda: contextlib.nullcontext(None))
         return pdf.html_to_pdf(html)[0]
 
 
@@ -78,22 +80,26 @@ def test_a_rare_character_costs_its_own_glyph_not_the_glyphs_below_it(monkeypatc
     assert grown < 2000 < kept_ids
 
 
-def test_the_compact_font_keeps_each_glyph_under_its_id_as_cid():
+@pytest.mark.parametrize("keep_ids", [True, False], ids=["every id kept", "drawn glyphs only"])
+def test_the_compact_font_keeps_each_glyph_under_its_id_as_cid(keep_ids):
+    """From a subset as WeasyPrint makes it (every id up to the highest kept) or a cut
+    holding only the glyphs drawn (as HarfBuzz makes it here): the same bare CFF."""
     source = fonts.font_paths()["normal"]
     font = TTFont(str(source))
-    glyph = font.getGlyphID(font.getBestCmap()[ord("喆")])
-    cff = bare_cid_cff(_subset_keeping_ids(source, [glyph]), [glyph])
+    glyphs = sorted(font.getGlyphID(font.getBestCmap()[ord(c)]) for c in "喆题")
+    cff = bare_cid_cff(_subset(source, glyphs, keep_ids), glyphs)
     font_set = CFFFontSet()
     font_set.decompile(io.BytesIO(cff), None)
     top = font_set.topDictIndex[0]
-    assert top.charset == [".notdef", f"cid{glyph:05d}"]
+    assert top.charset == [".notdef", *(f"cid{glyph:05d}" for glyph in glyphs)]
     assert top.ROS == ("Adobe", "Identity", 0)
-    assert len(cff) < 2000
+    assert top.CIDCount == glyphs[-1] + 1
+    assert len(cff) < 3000
+    assert cff == bare_cid_cff(_subset(source, glyphs, not keep_ids), glyphs)
 
 
-def _subset_keeping_ids(path, glyphs: list[int]) -> bytes:
-    """What WeasyPrint embeds: a subset that keeps every glyph id."""
-    options = subset.Options(retain_gids=True, notdef_outline=True, desubroutinize=True)
+def _subset(path, glyphs: list[int], keep_ids: bool) -> bytes:
+    options = subset.Options(retain_gids=keep_ids, notdef_outline=True, desubroutinize=True)
     subsetter = subset.Subsetter(options)
     subsetter.populate(gids=glyphs)
     font = TTFont(str(path))
@@ -106,3 +112,35 @@ def _subset_keeping_ids(path, glyphs: list[int]) -> bytes:
 @pytest.mark.parametrize("otf", [b"", b"not a font"])
 def test_a_font_it_cannot_read_is_left_as_it_was(otf):
     assert bare_cid_cff(otf, [1]) is None
+
+
+class CountingCuts:
+    """HarfBuzz's subset library, counting the subsets it makes."""
+
+    def __init__(self, library):
+        self.library, self.cuts = library, 0
+
+    def hb_subset_or_fail(self, face, subset_input):
+        self.cuts += 1
+        return self.library.hb_subset_or_fail(face, subset_input)
+
+    def __getattr__(self, name):
+        return getattr(self.library, name)
+
+
+def test_harfbuzz_cuts_each_font_once_to_the_glyphs_drawn(monkeypatch):
+    import weasyprint.pdf.fonts
+
+    html = bundled_html(TEXT)
+    counting = CountingCuts(weasyprint.pdf.fonts.harfbuzz_subset)
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", counting)
+    compact = pdf.html_to_pdf(html)[0]
+    assert counting.cuts == 2  # regular and bold (WeasyPrint's own subsetting: twice each)
+    counting.cuts = 0
+    _pdf_without_compaction(html, monkeypatch)
+    assert counting.cuts == 4
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)  # fontTools, then
+    by_fonttools = pdf.html_to_pdf(html)[0]
+    assert [key for key, _ in _font_files(by_fonttools)] == ["/FontFile3"] * 2
+    assert largest_difference(compact, by_fonttools) <= 64
+    assert page_texts_of(compact) == page_texts_of(by_fonttools)

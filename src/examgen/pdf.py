@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import sonames, useragent
-from .compactfonts import compact_fonts
+from .compactfonts import compact_embedding
 from .errors import ExamgenError
 from .fonts import reproducible_subsets
 from .resources import fonts_dir, templates_dir
@@ -122,8 +122,8 @@ def _job_to_pdfs(job: Job) -> tuple[list[bytes], list[str]]:
             tail.metadata = copy.copy(document.metadata)
             tail.metadata.title = title
             parts.append(tail)
-        with reproducible_subsets():
-            return [part.write_pdf(finisher=compact_fonts) for part in parts], logged
+        with reproducible_subsets(), compact_embedding() as finisher:
+            return [part.write_pdf(finisher=finisher) for part in parts], logged
     finally:
         _log.removeHandler(handler)
 
