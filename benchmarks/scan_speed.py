@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests import scanfake as fake  # noqa: E402
 
-from examgen import layout, pdf  # noqa: E402
+from examgen import layout, pdf, workers  # noqa: E402
 from examgen.bank import load_bank  # noqa: E402
 from examgen.build import recorded_paper  # noqa: E402
 from examgen.cli import main  # noqa: E402
@@ -51,7 +51,7 @@ def main_() -> None:
     htmls = [render_html(paper, "rating", urls, interviewer=i, interviewer_name=f"面试官{i}")
              for i in range(1, PANEL + 1)]
     start = time.perf_counter()
-    with pdf.Renderer() as renderer:
+    with workers.Renderer() as renderer:
         sheets = [data for data, _ in renderer.render(htmls)]
     print(f"rendered {PANEL} interviewers' rating sheets in {time.perf_counter() - start:.1f} s")
 

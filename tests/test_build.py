@@ -319,11 +319,12 @@ def _round_laid_out(runner, tmp_path, monkeypatch, names: list[str]) -> tuple[li
     """A director round of 5-question papers for `names`, laid out in this process: the
     papers of its JSON output and every Job laid out, in order."""
     import examgen.pdf
+    import examgen.workers
 
     laid_out: list[examgen.pdf.Job] = []
     real = examgen.pdf.job_to_pdfs
     monkeypatch.setattr(examgen.pdf, "job_to_pdfs", lambda job: laid_out.append(job) or real(job))
-    monkeypatch.setattr(examgen.pdf.Renderer, "__init__", _in_process)
+    monkeypatch.setattr(examgen.workers.Renderer, "__init__", _in_process)
     people = tmp_path / "people.csv"
     people.write_text("姓名\n" + "".join(f"{name}\n" for name in names), encoding="utf-8")
     result = build(runner, tmp_path / "out", "--role", "director", "--count", "5", "--seed", "3",

@@ -17,7 +17,7 @@ import pytest
 
 from examgen.cli import main
 from examgen.history import History, default_history_path
-from examgen.pdf import Renderer
+from examgen.workers import Renderer
 from examgen.resources import default_bank_dir
 
 from .pdftext import bundled_html

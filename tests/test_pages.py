@@ -11,7 +11,7 @@ import pytest
 from examgen.bank import Bank, load_bank
 from examgen.build import new_paper, render_papers, save_papers
 from examgen.paper import Paper
-from examgen.pdf import Renderer
+from examgen.workers import Renderer
 
 from .conftest import balanced_questions, write_bank
 from .pdftext import bundled_html, ink_margins, page_fragments, page_texts, squash

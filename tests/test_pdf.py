@@ -16,11 +16,13 @@ import pytest
 from pypdf import PdfReader
 
 import examgen.pdf
+import examgen.workers
 from examgen.atomic import check_free, write_atomically
 from examgen.cli import main
 from examgen.errors import ExamgenError
-from examgen.pdf import Job, Renderer, _fetcher_class, html_to_pdf, job_to_pdfs
+from examgen.pdf import Job, _fetcher_class, html_to_pdf, job_to_pdfs
 from examgen.resources import default_bank_dir, fonts_dir, templates_dir
+from examgen.workers import Renderer
 
 from .pdftext import bundled_html, embedded_fonts, page_texts
 
@@ -159,7 +161,7 @@ def test_a_renderer_stopped_at_once_takes_its_workers_along_without_the_kernels_
         monkeypatch):
     """Outside Linux nothing kills a worker whose parent dies: stopping the renderer must
     end its workers itself."""
-    monkeypatch.setattr(examgen.pdf, "_die_with_parent", lambda: None)
+    monkeypatch.setattr(examgen.workers, "_die_with_parent", lambda: None)
     renderer = Renderer(workers=2)
     renderer.render([bundled_html("<p>一</p>")])
     first = renderer._zygote.pid

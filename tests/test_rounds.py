@@ -14,7 +14,7 @@ from examgen.bank import load_bank
 from examgen.cli import main
 from examgen.errors import ExamgenError
 from examgen.history import History
-from examgen.pdf import Renderer
+from examgen.workers import Renderer
 from examgen.resources import default_bank_dir
 from examgen.rounds import Candidate, overlap, plan_round, read_candidates
 

@@ -134,7 +134,7 @@ def test_a_renderer_stopped_the_moment_it_started_says_nothing():
     """A build that fails at once (an unwritable history) stops its renderer while the
     child it forked may not have its own signal handlers yet: no traceback from there."""
     code = ("from examgen.cli import _signals_stop\n"
-            "from examgen.pdf import Renderer\n"
+            "from examgen.workers import Renderer\n"
             "with _signals_stop():\n"
             "    for _ in range(30):\n"
             "        Renderer(workers=2).close(stop=True)\n")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import atomic, fonts, pdf
+from . import atomic, fonts, pdf, workers
 from .bank import Bank, Question, Role
 from .history import History, PaperRecord
 from .paper import Paper, make_paper
@@ -138,7 +138,7 @@ def printed_texts(paper: Paper) -> list[tuple[str, str, str]]:
 
 
 def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = False,
-                  keep_html: bool = False, renderer: pdf.Renderer | None = None,
+                  keep_html: bool = False, renderer: workers.Renderer | None = None,
                   on_done: Callable[[], None] | None = None) -> list[BuiltPaper]:
     """Render every document of every paper in memory (nothing is written yet).
 
@@ -147,7 +147,7 @@ def render_papers(papers: list[Paper], out: Path | list[Path], *, force: bool = 
     called once per document laid out (a tail of another, see `Document`, is not).
     """
     if renderer is None:
-        with pdf.Renderer() as own:
+        with workers.Renderer() as own:
             return render_papers(papers, out, force=force, keep_html=keep_html, renderer=own,
                                  on_done=on_done)
     outs = [Path(o) for o in out] if isinstance(out, list) else [Path(out)] * len(papers)

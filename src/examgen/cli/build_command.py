@@ -102,7 +102,7 @@ def build(role: str, count: int | None, choice: int | None, minutes: int | None,
     from ..history import History
     from ..limits import MAX_OPTION_CHARS, check_text
     from ..paper import new_seed
-    from ..pdf import Renderer
+    from ..workers import Renderer
     from ..rounds import (
         Candidate,
         check_name,
